@@ -1,0 +1,281 @@
+// The YAML/JSON multi-document stream reader: pure, no I/O.
+//
+// A stream is split into documents on `---` and `...` marker lines (column 0, as the YAML spec
+// defines them), incrementally, so a caller can feed it chunks of a 100 MB file and hold only one
+// document at a time. Every document keeps its raw text (for byte-for-byte write-back), its
+// position in the stream and the line it starts on (for error messages). Parsing guards against
+// hostile input: alias bombs, deep nesting, binary data, `__proto__` keys and duplicate keys.
+
+import yaml from 'js-yaml';
+import type { Place, Problem } from './errors.ts';
+
+/** One document of a stream, as text. */
+export interface RawDocument {
+  /** 1-based position among the documents that have content; 0 for blank or comment-only ones. */
+  index: number;
+  /** 1-based line of the document's first content line (or of its first line when it has none). */
+  line: number;
+  /** 1-based line on which `raw` starts. */
+  startLine: number;
+  /** The document's text, without its `---` marker (what follows the marker on its line is kept). */
+  raw: string;
+  /** The marker line that opened this document (e.g. `---` or `--- # note`), if any. */
+  marker?: string;
+  /** True when the document holds more than blank lines and comments. */
+  hasContent: boolean;
+}
+
+const MARKER = /^(---|\.\.\.)(?=[ \t\r\n]|$)/;
+
+function isContentLine(line: string): boolean {
+  const t = line.trim();
+  return t !== '' && !t.startsWith('#') && !t.startsWith('%');
+}
+
+/**
+ * Splits a stream into documents as text arrives. `push` returns the documents completed by the
+ * text so far; `end` returns the last one. A leading UTF-8 BOM is dropped.
+ */
+export class DocumentSplitter {
+  private lines: string[] = [];
+  private partial = '';
+  private lineNo = 0; // lines consumed so far
+  private docStartLine = 1;
+  private firstContentLine = 0;
+  private rawStart = 0; // line of lines[0]
+  private marker: string | undefined;
+  private count = 0;
+  private started = false;
+
+  push(text: string): RawDocument[] {
+    if (!this.started) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    const out: RawDocument[] = [];
+    let start = 0;
+    let nl = text.indexOf('\n');
+    if (nl < 0) {
+      this.partial += text;
+      return out;
+    }
+    while (nl >= 0) {
+      const line = this.partial + text.slice(start, nl + 1);
+      this.partial = '';
+      this.takeLine(line, out);
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    this.partial = text.slice(start);
+    return out;
+  }
+
+  end(): RawDocument[] {
+    const out: RawDocument[] = [];
+    if (this.partial !== '') {
+      this.takeLine(this.partial, out);
+      this.partial = '';
+    }
+    // The last document is emitted if it has content, or if an explicit marker opened it.
+    if (this.lines.length > 0 || this.marker !== undefined) this.flush(out);
+    return out;
+  }
+
+  private takeLine(line: string, out: RawDocument[]): void {
+    this.lineNo++;
+    const m = MARKER.exec(line);
+    if (m) {
+      // Lines before the first marker that hold only directives/comments/blanks belong to the
+      // next document (e.g. `%YAML 1.2` then `---`); any content makes them a document of their own.
+      if (this.lines.length > 0 || this.marker !== undefined) this.flush(out);
+      const rest = line.slice(3);
+      if (m[1] === '---') {
+        this.marker = line.replace(/\r?\n$/, '');
+        this.docStartLine = this.lineNo;
+        this.lines = rest.trim() !== '' && !rest.trim().startsWith('#') ? [rest] : [];
+        if (this.lines.length > 0) this.firstContentLine = this.rawStart = this.lineNo;
+      } else {
+        // `...` ends a document; what follows starts a new implicit one.
+        this.marker = undefined;
+        this.docStartLine = this.lineNo + 1;
+      }
+      return;
+    }
+    if (this.lines.length === 0) {
+      this.rawStart = this.lineNo;
+      if (this.marker === undefined) this.docStartLine = this.lineNo;
+    }
+    this.lines.push(line);
+    if (this.firstContentLine === 0 && isContentLine(line)) this.firstContentLine = this.lineNo;
+  }
+
+  private flush(out: RawDocument[]): void {
+    const raw = this.lines.join('');
+    const hasContent = this.firstContentLine !== 0;
+    if (hasContent) this.count++;
+    const startLine = this.lines.length > 0 ? this.rawStart : this.docStartLine;
+    out.push({
+      index: hasContent ? this.count : 0,
+      line: hasContent ? this.firstContentLine : this.docStartLine,
+      startLine,
+      raw,
+      marker: this.marker,
+      hasContent,
+    });
+    this.lines = [];
+    this.marker = undefined;
+    this.firstContentLine = 0;
+    this.rawStart = 0;
+    this.docStartLine = this.lineNo + 1;
+  }
+}
+
+/** Splits a whole stream held in memory. */
+export function splitDocuments(text: string): RawDocument[] {
+  const s = new DocumentSplitter();
+  return [...s.push(text), ...s.end()];
+}
+
+export interface ParseLimits {
+  /** Maximum nesting of mappings and sequences. */
+  maxDepth: number;
+  /** Maximum nodes after alias expansion, as a multiple of the document's length plus a floor. */
+  expansionFactor: number;
+  expansionFloor: number;
+}
+
+export const DEFAULT_LIMITS: ParseLimits = { maxDepth: 100, expansionFactor: 4, expansionFloor: 10_000 };
+
+// YAML 1.2 core schema plus merge keys (`<<`), as Kubernetes' YAML reader has them. The default
+// schema would turn `2017-10-10` into a Date; Kubernetes keeps it a string.
+const mergeType = (yaml as unknown as { types: { merge: yaml.Type } }).types.merge;
+const SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [mergeType] });
+
+export type ParseResult = { ok: true; value: unknown } | { ok: false; problem: Problem };
+
+function placeOf(source: string, doc: RawDocument, line?: number, column?: number): Place {
+  return { source, document: doc.index || undefined, line: line ?? doc.line, column };
+}
+
+// C0 controls other than tab, LF and CR, and DEL: a sign of binary data, not text.
+const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/;
+
+/** Parses one document's text. Never throws: every failure is a problem with its place. */
+export function parseDocument(source: string, doc: RawDocument, limits: ParseLimits = DEFAULT_LIMITS): ParseResult {
+  const bad = BINARY.exec(doc.raw);
+  if (bad) {
+    const before = doc.raw.slice(0, bad.index);
+    const line = doc.startLine + countNewlines(before);
+    const code = bad[0].charCodeAt(0).toString(16).padStart(2, '0');
+    return { ok: false, problem: { place: placeOf(source, doc, line), message: `binary data (character 0x${code}) is not YAML or JSON text` } };
+  }
+  let value: unknown;
+  try {
+    value = yaml.load(doc.raw, { schema: SCHEMA, filename: source, maxDepth: limits.maxDepth } as yaml.LoadOptions);
+  } catch (e) {
+    if (e instanceof yaml.YAMLException) {
+      const mark = (e as yaml.YAMLException & { mark?: { line: number; column: number; position: number } }).mark;
+      const line = mark ? doc.startLine + mark.line : doc.line;
+      const column = mark ? mark.column + 1 : undefined;
+      const reason = e.reason || 'invalid YAML';
+      if (/maxDepth/.test(reason)) {
+        return { ok: false, problem: { place: placeOf(source, doc, line, column), message: `document is nested too deeply (limit ${limits.maxDepth})` } };
+      }
+      if (/maxTotalMergeKeys/.test(reason)) {
+        return { ok: false, problem: { place: placeOf(source, doc, line, column), message: 'too many merge keys (alias bomb?); refused' } };
+      }
+      if (/duplicated mapping key/.test(reason)) {
+        const key = mark ? /^\s*["']?([^"':\n]*)/.exec(doc.raw.slice(mark.position))?.[1] : undefined;
+        return { ok: false, problem: { place: placeOf(source, doc, line, column), message: key ? `duplicate key "${key.trim()}"` : 'duplicate key' } };
+      }
+      return { ok: false, problem: { place: placeOf(source, doc, line, column), message: `YAML syntax error: ${reason}` } };
+    }
+    if (e instanceof RangeError) {
+      return { ok: false, problem: { place: placeOf(source, doc), message: `document is nested too deeply (limit ${limits.maxDepth})` } };
+    }
+    return { ok: false, problem: { place: placeOf(source, doc), message: `cannot parse document: ${(e as Error).message}` } };
+  }
+  const guard = checkTree(value, limits, doc.raw.length);
+  if (guard) return { ok: false, problem: { place: placeOf(source, doc), message: guard } };
+  return { ok: true, value };
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * Walks a parsed value as a consumer would (aliases expanded) and refuses what no manifest needs:
+ * nesting deeper than the limit, alias expansion out of proportion to the text (an alias bomb),
+ * and `__proto__` keys. Returns the problem, or undefined.
+ */
+export function checkTree(value: unknown, limits: ParseLimits, textLength: number): string | undefined {
+  const budget = limits.expansionFloor + limits.expansionFactor * textLength;
+  let nodes = 0;
+  // Iterative, so a deep document cannot overflow the stack here.
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (++nodes > budget) return `document expands to more than ${budget} nodes (alias bomb?); refused`;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limits.maxDepth) return `document is nested too deeply (limit ${limits.maxDepth})`;
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push([x, depth + 1]);
+    } else {
+      for (const k of Object.keys(v)) {
+        if (k === '__proto__') return 'key "__proto__" is not allowed';
+        stack.push([(v as Record<string, unknown>)[k], depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A parsed document with a value: what the commands work on. */
+export interface SourceDocument {
+  source: string;
+  /** The document as text, from the stream. */
+  doc: RawDocument;
+  /** For an item of a `List`, its 1-based position. */
+  item?: number;
+  value: unknown;
+}
+
+export function documentPlace(d: SourceDocument): Place {
+  return { source: d.source, document: d.doc.index || undefined, line: d.doc.line, item: d.item };
+}
+
+function isListObject(v: unknown): v is { kind: string; items: unknown[] } {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.kind === 'string' && /List$/.test(o.kind) && Array.isArray(o.items);
+}
+
+/**
+ * Parses every document of an in-memory stream: the values of documents with content (the items
+ * of a `List` each as its own), and every problem.
+ */
+export function parseStream(source: string, text: string, limits: ParseLimits = DEFAULT_LIMITS): { documents: SourceDocument[]; problems: Problem[] } {
+  const documents: SourceDocument[] = [];
+  const problems: Problem[] = [];
+  for (const doc of splitDocuments(text)) addDocument(source, doc, documents, problems, limits);
+  return { documents, problems };
+}
+
+/** Parses one raw document into `documents` (expanding a List) or records its problem. */
+export function addDocument(source: string, doc: RawDocument, documents: SourceDocument[], problems: Problem[], limits: ParseLimits = DEFAULT_LIMITS): void {
+  if (!doc.hasContent) return;
+  const r = parseDocument(source, doc, limits);
+  if (!r.ok) {
+    problems.push(r.problem);
+    return;
+  }
+  if (r.value === null || r.value === undefined) return;
+  if (isListObject(r.value)) {
+    r.value.items.forEach((value, i) => documents.push({ source, doc, item: i + 1, value }));
+    return;
+  }
+  documents.push({ source, doc, value: r.value });
+}

@@ -1,0 +1,98 @@
+// Reading `-f` inputs: files, directories (their .yaml, .yml and .json files) and `-` for standard
+// input. Text is decoded as strict UTF-8 and split into documents as it arrives, so a caller that
+// consumes documents one by one holds only one document in memory.
+import { createReadStream, promises as fs } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { DocumentSplitter, addDocument, type RawDocument, type SourceDocument } from '../core/stream.ts';
+import type { Problem } from '../core/errors.ts';
+import { InputError } from '../core/errors.ts';
+import type { IO } from './streams.ts';
+
+export const STDIN_NAME = '<stdin>';
+const EXTENSIONS = /\.(ya?ml|json)$/i;
+
+/** Expands `-f` arguments: a directory stands for its .yaml, .yml and .json files, sorted. */
+export async function expandFiles(files: readonly string[], io: IO): Promise<{ paths: string[]; problems: Problem[] }> {
+  const paths: string[] = [];
+  const problems: Problem[] = [];
+  for (const f of files) {
+    if (f === '-') {
+      paths.push('-');
+      continue;
+    }
+    const full = resolve(io.cwd, f);
+    let st;
+    try {
+      st = await fs.stat(full);
+    } catch {
+      problems.push({ place: { source: f }, message: `the path "${f}" does not exist` });
+      continue;
+    }
+    if (st.isDirectory()) {
+      const names = (await fs.readdir(full)).filter((n) => EXTENSIONS.test(n)).sort();
+      if (names.length === 0) problems.push({ place: { source: f }, message: 'directory has no .yaml, .yml or .json files' });
+      for (const n of names) paths.push(join(f, n));
+    } else {
+      paths.push(f);
+    }
+  }
+  return { paths, problems };
+}
+
+export interface StreamDocument {
+  source: string;
+  doc: RawDocument;
+}
+
+/** Yields the documents of one input as text, as they arrive. */
+export async function* readRawDocuments(path: string, io: IO): AsyncGenerator<StreamDocument> {
+  const source = path === '-' ? STDIN_NAME : path;
+  const input: Readable = path === '-' ? io.stdin : createReadStream(resolve(io.cwd, path));
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const splitter = new DocumentSplitter();
+  let offset = 0;
+  try {
+    for await (const chunk of input) {
+      let text: string;
+      try {
+        text = decoder.decode(chunk as Uint8Array, { stream: true });
+      } catch {
+        throw new InputError([{ place: { source }, message: `not UTF-8 text (binary data?) near byte ${offset}` }]);
+      }
+      offset += (chunk as Uint8Array).length;
+      for (const doc of splitter.push(text)) yield { source, doc };
+    }
+    let tail: string;
+    try {
+      tail = decoder.decode();
+    } catch {
+      throw new InputError([{ place: { source }, message: 'not UTF-8 text (binary data?) at the end of the input' }]);
+    }
+    for (const doc of [...splitter.push(tail), ...splitter.end()]) yield { source, doc };
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EISDIR') throw new InputError([{ place: { source }, message: 'is a directory' }]);
+    if (err.code === 'EACCES') throw new InputError([{ place: { source }, message: 'permission denied' }]);
+    throw new InputError([{ place: { source }, message: `cannot read: ${err.message}` }]);
+  }
+}
+
+/**
+ * Reads and parses every document of every input: what create, apply and the others work on.
+ * Problems of every input are collected, not just the first.
+ */
+export async function readAllDocuments(files: readonly string[], io: IO): Promise<{ documents: SourceDocument[]; problems: Problem[] }> {
+  const { paths, problems } = await expandFiles(files, io);
+  const documents: SourceDocument[] = [];
+  for (const p of paths) {
+    try {
+      for await (const { source, doc } of readRawDocuments(p, io)) addDocument(source, doc, documents, problems);
+    } catch (e) {
+      if (e instanceof InputError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  return { documents, problems };
+}

@@ -1,0 +1,19 @@
+// The streams a command runs on, passed in so that tests run the real command on buffers.
+import type { Readable, Writable } from 'node:stream';
+
+export interface IO {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export function processIO(): IO {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/** Writes and resolves once the data is handed to the stream (respecting back-pressure). */
+export function write(out: Writable, text: string): Promise<void> | void {
+  if (!out.write(text)) return new Promise((resolve) => out.once('drain', () => resolve()));
+}
