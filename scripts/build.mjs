@@ -3,12 +3,14 @@
 // code splitting keeps the heavy cluster client (@kubernetes/client-node) and the API server in
 // their own chunks, loaded only by the commands that need them.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Built beside dist/ and swapped in, so a test running the CLI never sees a half-written dist/.
+const out = `dist.new-${process.pid}`;
+const old = `dist.old-${process.pid}`;
 await build({
   entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist',
+  outdir: out,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -20,3 +22,8 @@ await build({
   // Some CommonJS dependencies of the cluster client call require() on Node built-ins.
   banner: { js: "import { createRequire as __egressctlCreateRequire } from 'node:module'; const require = __egressctlCreateRequire(import.meta.url);" },
 });
+try {
+  renameSync('dist', old);
+} catch {}
+renameSync(out, 'dist');
+rmSync(old, { recursive: true, force: true });

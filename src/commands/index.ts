@@ -2,8 +2,16 @@
 // (light) and imports anything heavy only when it runs.
 import type { Command } from 'commander';
 import type { IO } from '../io/streams.ts';
+import { registerClusterCommands } from './cluster.ts';
+import { registerValidate } from './validate.ts';
+import { registerKubeInject } from './kube-inject.ts';
+import { registerServe } from './serve.ts';
 import { registerVersion } from './version.ts';
 
 export function registerCommands(program: Command, io: IO): void {
+  registerClusterCommands(program, io);
+  registerValidate(program, io);
+  registerKubeInject(program, io);
+  registerServe(program, io);
   registerVersion(program, io);
 }
