@@ -1,0 +1,377 @@
+// The EgressRule model: field names, normalisation and validation. Pure.
+//
+// The rules and messages are Istio 0.4's (pilot/model/validation.go), every problem collected.
+// Added here: metadata.name must be a DNS-1123 subdomain and metadata.namespace a DNS-1123 label
+// (the API server would refuse them later, after other objects were already written), strict IPv4
+// parsing, type checks, and unknown fields named.
+
+import { parseCidr, parseIPv4 } from './cidr.ts';
+import type { Problem } from './errors.ts';
+import { documentPlace, type SourceDocument } from './stream.ts';
+
+export const GROUP = 'config.istio.io';
+export const VERSION = 'v1alpha2';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+export const KIND = 'EgressRule';
+export const PLURAL = 'egressrules';
+
+export interface EgressRulePort {
+  port: number;
+  protocol: string;
+}
+
+export interface EgressRuleSpec {
+  destination: { service: string };
+  ports: EgressRulePort[];
+  useEgressProxy?: boolean;
+}
+
+export interface EgressRuleMetadata {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  resourceVersion?: string;
+}
+
+/** An EgressRule as sent to the API server: lowerCamel names, defaults left out. */
+export interface EgressRuleObject {
+  apiVersion: typeof API_VERSION;
+  kind: typeof KIND;
+  metadata: EgressRuleMetadata;
+  spec: EgressRuleSpec;
+}
+
+/** Protocols of Istio 0.4's egress rules, in a fixed order (the original's was random). */
+export const HTTP_PROTOCOLS = ['HTTP', 'HTTPS', 'HTTP2', 'GRPC'] as const;
+export const TCP_PROTOCOLS = ['TCP', 'MONGO'] as const;
+export const EGRESS_PROTOCOLS: readonly string[] = [...HTTP_PROTOCOLS, ...TCP_PROTOCOLS];
+
+export function protocolGroup(protocol: string): 'HTTP' | 'TCP' | undefined {
+  const p = protocol.toUpperCase();
+  if ((HTTP_PROTOCOLS as readonly string[]).includes(p)) return 'HTTP';
+  if ((TCP_PROTOCOLS as readonly string[]).includes(p)) return 'TCP';
+  return undefined;
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function isDNS1123Label(s: string): boolean {
+  return s.length <= 63 && DNS1123_LABEL.test(s);
+}
+
+/** Problems with a metadata.name, in the API server's words; empty when valid. */
+export function checkName(name: string): string[] {
+  const out: string[] = [];
+  if (name.length > 253) out.push(`metadata.name: Invalid value: "${name}": must be no more than 253 characters`);
+  if (!DNS1123_SUBDOMAIN.test(name)) {
+    out.push(`metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')`);
+  }
+  return out;
+}
+
+export function checkNamespace(ns: string): string[] {
+  if (isDNS1123Label(ns)) return [];
+  return [`metadata.namespace: Invalid value: "${ns}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', must start and end with an alphanumeric character and be at most 63 characters (e.g. 'my-name')`];
+}
+
+/** Istio 0.4 ValidateFQDN. */
+export function checkFQDN(fqdn: string): string | undefined {
+  if (fqdn.length > 255) return `domain name "${fqdn}" too long (max 255)`;
+  if (fqdn.length === 0) return 'empty domain name not allowed';
+  for (const label of fqdn.split('.')) {
+    if (!isDNS1123Label(label)) return `domain name "${fqdn}" invalid (label "${label}" invalid)`;
+  }
+  return undefined;
+}
+
+/** Istio 0.4 ValidateEgressRuleDomain: a leading `*` (then a `.` or `-`) is dropped; `*` alone matches all. */
+export function checkEgressDomain(domain: string): string | undefined {
+  if (domain.length === 0) return 'domain must not be empty string';
+  let d = domain;
+  if (d[0] === '*') {
+    if (d.length === 1) return undefined;
+    d = d.slice(1);
+    if (d[0] === '.' || d[0] === '-') d = d.slice(1);
+  }
+  return checkFQDN(d);
+}
+
+/** True when `service` is written as a CIDR block (Istio 0.4: exactly one `/`). */
+export function isCidrService(service: string): boolean {
+  return service.indexOf('/') >= 0 && service.indexOf('/') === service.lastIndexOf('/');
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'list';
+  if (typeof v === 'object') return 'object';
+  return typeof v;
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? `string "${v}"` : `${typeName(v)}${typeof v === 'object' && v !== null ? '' : ` ${String(v)}`}`;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Reads the fields of a protobuf message given in proto or lowerCamel names. `fields` maps each
+ * accepted input name to its lowerCamel name. Unknown names and a field given twice are problems.
+ */
+function readFields(obj: Record<string, unknown>, fields: Record<string, string>, path: string, problems: string[]): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  const seen = new Map<string, string>();
+  for (const key of Object.keys(obj)) {
+    const name = fields[key];
+    if (name === undefined) {
+      problems.push(`unknown field "${path}${key}"`);
+      continue;
+    }
+    const other = seen.get(name);
+    if (other !== undefined) {
+      problems.push(`field "${path}${key}" given twice (also as "${path}${other}")`);
+      continue;
+    }
+    seen.set(name, key);
+    out.set(name, obj[key]);
+  }
+  return out;
+}
+
+const SPEC_FIELDS = { destination: 'destination', ports: 'ports', use_egress_proxy: 'useEgressProxy', useEgressProxy: 'useEgressProxy' };
+const DESTINATION_FIELDS = { name: 'name', namespace: 'namespace', domain: 'domain', service: 'service', labels: 'labels' };
+const PORT_FIELDS = { port: 'port', protocol: 'protocol' };
+const TOP_FIELDS = { apiVersion: 'apiVersion', kind: 'kind', metadata: 'metadata', spec: 'spec' };
+// ObjectMeta fields that come back from the server (`get -o yaml`): accepted and not sent.
+const SERVER_METADATA = ['uid', 'creationTimestamp', 'generation', 'managedFields', 'selfLink', 'finalizers', 'ownerReferences', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generateName'];
+const METADATA_FIELDS: Record<string, string> = Object.fromEntries(
+  ['name', 'namespace', 'labels', 'annotations', 'resourceVersion', ...SERVER_METADATA].map((k) => [k, k]),
+);
+
+function readStringMap(v: unknown, path: string, problems: string[]): Record<string, string> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isObject(v)) {
+    problems.push(`${path}: expected a map of strings, got ${show(v)}`);
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x !== 'string') problems.push(`${path}.${k}: expected a string, got ${show(x)}`);
+    else out[k] = x;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Validates the spec of an EgressRule (Istio 0.4 rules) and returns it normalised. */
+export function checkEgressRuleSpec(spec: unknown): { spec?: EgressRuleSpec; problems: string[] } {
+  const problems: string[] = [];
+  if (spec === undefined || spec === null) return { problems: ['spec is required'] };
+  if (!isObject(spec)) return { problems: [`spec: expected an object, got ${show(spec)}`] };
+  const f = readFields(spec, SPEC_FIELDS, 'spec.', problems);
+
+  // 1. destination
+  let service = '';
+  const destination = f.get('destination');
+  if (destination === undefined || destination === null) {
+    problems.push('destination of egress rule must have destination field');
+  } else if (!isObject(destination)) {
+    problems.push(`spec.destination: expected an object, got ${show(destination)}`);
+  } else {
+    const d = readFields(destination, DESTINATION_FIELDS, 'spec.destination.', problems);
+    for (const field of ['name', 'namespace', 'domain'] as const) {
+      const v = d.get(field);
+      if (v === undefined || v === null || v === '') continue;
+      if (typeof v !== 'string') problems.push(`spec.destination.${field}: expected a string, got ${show(v)}`);
+      problems.push(`destination of egress rule must not have ${field} field`);
+    }
+    const labels = d.get('labels');
+    if (labels !== undefined && labels !== null) {
+      readStringMap(labels, 'spec.destination.labels', problems);
+      if (!isObject(labels) || Object.keys(labels).length > 0) problems.push('destination of egress rule must not have labels field');
+    }
+    const s = d.get('service');
+    if (s !== undefined && s !== null && typeof s !== 'string') problems.push(`spec.destination.service: expected a string, got ${show(s)}`);
+    else service = s ?? '';
+  }
+
+  // 2. service: a CIDR block when it has exactly one '/', otherwise a domain.
+  const cidrService = isCidrService(service);
+  if (destination !== undefined && destination !== null && isObject(destination)) {
+    if (cidrService) {
+      const r = parseCidr(service);
+      if (!r.ok) problems.push(r.error);
+    } else {
+      const err = checkEgressDomain(service);
+      if (err) problems.push(err);
+    }
+  }
+
+  // 3-5. ports
+  const ports: EgressRulePort[] = [];
+  const rawPorts = f.get('ports');
+  if (rawPorts !== undefined && rawPorts !== null && !Array.isArray(rawPorts)) {
+    problems.push(`spec.ports: expected a list, got ${show(rawPorts)}`);
+  } else if (!rawPorts || rawPorts.length === 0) {
+    problems.push('egress rule must have a ports list');
+  } else {
+    const seen = new Set<number>();
+    rawPorts.forEach((item: unknown, i: number) => {
+      const path = `spec.ports[${i}]`;
+      if (!isObject(item)) {
+        problems.push(`${path}: expected an object, got ${show(item)}`);
+        return;
+      }
+      const p = readFields(item, PORT_FIELDS, `${path}.`, problems);
+      const port = p.get('port') ?? 0;
+      const protocol = p.get('protocol') ?? '';
+      if (typeof port !== 'number' || !Number.isInteger(port)) {
+        problems.push(`${path}.port: expected an integer, got ${show(port)}`);
+        return;
+      }
+      if (typeof protocol !== 'string') {
+        problems.push(`${path}.protocol: expected a string, got ${show(protocol)}`);
+        return;
+      }
+      if (seen.has(port)) problems.push(`duplicate port: ${port}`);
+      seen.add(port);
+      if (port < 1 || port > 65535) problems.push(`port number ${port} must be in the range 1..65535`);
+      const group = protocolGroup(protocol);
+      if (group === undefined) {
+        problems.push(`egress rule support is available only for the following protocols: ${EGRESS_PROTOCOLS.join(',')}`);
+      }
+      if (cidrService && group !== 'TCP') {
+        problems.push(`Only the following protocols can be defined for CIDR destination service notation: ${TCP_PROTOCOLS.join(',')}. This rule - port: ${port} protocol: ${protocol} destination.service: ${service}`);
+      }
+      ports.push({ port, protocol });
+    });
+  }
+
+  // 6. egress proxy
+  const useProxy = f.get('useEgressProxy');
+  if (useProxy !== undefined && useProxy !== null && typeof useProxy !== 'boolean') {
+    problems.push(`spec.use_egress_proxy: expected a boolean, got ${show(useProxy)}`);
+  } else if (useProxy === true) {
+    problems.push('directing traffic through egress proxy is not implemented yet');
+  }
+
+  if (problems.length > 0) return { problems };
+  return { spec: { destination: { service }, ports }, problems };
+}
+
+export interface CheckedObject {
+  object?: EgressRuleObject;
+  problems: string[];
+}
+
+/** Validates one document's value as an EgressRule and returns it ready to send. */
+export function checkEgressRule(value: unknown): CheckedObject {
+  if (!isObject(value)) return { problems: [`expected an object (an EgressRule), got ${show(value)}`] };
+  const problems: string[] = [];
+  const top = readFields(value, TOP_FIELDS, '', problems);
+
+  const kind = top.get('kind');
+  if (kind === undefined || kind === null || kind === '') {
+    problems.push(`kind is required (${KIND})`);
+  } else if (kind !== KIND) {
+    if (kind === 'RouteRule' || kind === 'DestinationPolicy') problems.push(`kind ${kind} is not supported: egressctl manages ${KIND} objects`);
+    else problems.push(`unknown kind ${JSON.stringify(kind)}: expected ${KIND} (kinds are case-sensitive)`);
+    return { problems };
+  }
+  const apiVersion = top.get('apiVersion');
+  if (apiVersion !== undefined && apiVersion !== null && apiVersion !== API_VERSION) {
+    problems.push(`apiVersion ${JSON.stringify(apiVersion)} is not supported for ${KIND} (expected ${API_VERSION}, or none)`);
+  }
+
+  let metadata: EgressRuleMetadata | undefined;
+  const m = top.get('metadata');
+  if (m === undefined || m === null) {
+    problems.push('metadata.name is required');
+  } else if (!isObject(m)) {
+    problems.push(`metadata: expected an object, got ${show(m)}`);
+  } else {
+    const mf = readFields(m, METADATA_FIELDS, 'metadata.', problems);
+    const name = mf.get('name');
+    const ns = mf.get('namespace');
+    const rv = mf.get('resourceVersion');
+    if (name === undefined || name === null || name === '') problems.push('metadata.name is required');
+    else if (typeof name !== 'string') problems.push(`metadata.name: expected a string, got ${show(name)}`);
+    else problems.push(...checkName(name));
+    if (ns !== undefined && ns !== null && ns !== '') {
+      if (typeof ns !== 'string') problems.push(`metadata.namespace: expected a string, got ${show(ns)}`);
+      else problems.push(...checkNamespace(ns));
+    }
+    if (rv !== undefined && rv !== null && rv !== '' && typeof rv !== 'string') {
+      problems.push(`metadata.resourceVersion: expected a string, got ${show(rv)}`);
+    }
+    const labels = readStringMap(mf.get('labels'), 'metadata.labels', problems);
+    const annotations = readStringMap(mf.get('annotations'), 'metadata.annotations', problems);
+    if (typeof name === 'string') {
+      metadata = { name };
+      if (typeof ns === 'string' && ns !== '') metadata.namespace = ns;
+      if (labels) metadata.labels = labels;
+      if (annotations) metadata.annotations = annotations;
+      if (typeof rv === 'string' && rv !== '') metadata.resourceVersion = rv;
+    }
+  }
+
+  const s = checkEgressRuleSpec(top.get('spec'));
+  problems.push(...s.problems);
+  if (problems.length > 0 || !metadata || !s.spec) return { problems };
+  return { object: { apiVersion: API_VERSION, kind: KIND, metadata, spec: s.spec }, problems };
+}
+
+export interface ValidatedRule {
+  object: EgressRuleObject;
+  document: SourceDocument;
+}
+
+export interface ValidateOptions {
+  /** An explicit -n: objects naming another namespace are an error. */
+  namespace?: string;
+}
+
+function conflictMessage(objectNs: string, flagNs: string): string {
+  return `the namespace from the provided object "${objectNs}" does not match the namespace "${flagNs}". You must pass '--namespace=${objectNs}' to perform this operation.`;
+}
+
+/**
+ * Validates every document: each must be a valid EgressRule; names must be unique per namespace
+ * within the stream; an object's namespace must agree with an explicit -n. Every problem of every
+ * document is returned with its place.
+ */
+export function validateDocuments(documents: readonly SourceDocument[], opts: ValidateOptions = {}): { rules: ValidatedRule[]; problems: Problem[] } {
+  const rules: ValidatedRule[] = [];
+  const problems: Problem[] = [];
+  const names = new Map<string, SourceDocument>();
+  for (const document of documents) {
+    const place = documentPlace(document);
+    const r = checkEgressRule(document.value);
+    for (const message of r.problems) problems.push({ place, message });
+    if (!r.object) continue;
+    const objNs = r.object.metadata.namespace;
+    if (opts.namespace !== undefined && objNs !== undefined && objNs !== opts.namespace) {
+      problems.push({ place, message: conflictMessage(objNs, opts.namespace) });
+      continue;
+    }
+    const key = `${objNs ?? opts.namespace ?? ''}/${r.object.metadata.name}`;
+    const first = names.get(key);
+    if (first) {
+      const p = documentPlace(first);
+      const where = p.source === place.source ? `document ${p.document}${p.item ? ` item ${p.item}` : ''}` : `${p.source} document ${p.document}`;
+      problems.push({ place, message: `duplicate name "${r.object.metadata.name}": also defined in ${where}` });
+      continue;
+    }
+    names.set(key, document);
+    rules.push({ object: r.object, document });
+  }
+  return { rules, problems };
+}
+
+/** Whether `service` is a bare IPv4 address (which, as a domain, never matches). */
+export function isBareIPv4(service: string): boolean {
+  return parseIPv4(service) !== undefined;
+}
