@@ -1,5 +1,99 @@
-// Registers egressctl validate (issue 2). Being written; registers nothing yet.
-import type { Command } from 'commander';
+// egressctl validate: offline, every problem with its place, plus the cross-rule analysis.
+//
+// Documents are read, parsed and checked one at a time; only a small summary of each rule is kept
+// for the analysis, so memory follows the largest document, not the stream.
+import { Command } from 'commander';
 import type { IO } from '../io/streams.ts';
+import { CommandError, InputError, UsageError, type Problem } from '../core/errors.ts';
+import { addDocument, type SourceDocument } from '../core/stream.ts';
+import { StreamValidator } from '../core/egressrule.ts';
+import { analyzeRules, type RuleSummary } from '../core/analysis.ts';
+import { expandFiles, readRawDocuments } from '../io/input.ts';
+import { printProblems } from '../print/problems.ts';
+import { addGlobalOptions, collect, makeContext, type Context } from './common.ts';
 
-export function registerValidate(_program: Command, _io: IO): void {}
+export interface ValidateOptions {
+  files: string[];
+  strict: boolean;
+  cluster: boolean;
+  namespace?: string;
+}
+
+export interface ValidateResult {
+  objects: number;
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+/** Checks the options without I/O. */
+export function checkValidateOptions(o: ValidateOptions, args: readonly string[]): void {
+  if (args.length > 0) throw new UsageError('validate takes no arguments');
+  if (o.files.length === 0) throw new UsageError('filename not specified (see --filename or -f)');
+}
+
+/** Reads, validates and analyses every document of every input. */
+export async function runValidate(o: ValidateOptions, io: IO, extraRules: () => Promise<RuleSummary[]> = async () => []): Promise<ValidateResult> {
+  const { paths, problems: errors } = await expandFiles(o.files, io);
+  const validator = new StreamValidator({ namespace: o.namespace });
+  const summaries: RuleSummary[] = [];
+  let objects = 0;
+  for (const path of paths) {
+    try {
+      for await (const { source, doc } of readRawDocuments(path, io)) {
+        const documents: SourceDocument[] = [];
+        addDocument(source, doc, documents, errors);
+        for (const d of documents) {
+          objects++;
+          const r = validator.check(d);
+          errors.push(...r.problems);
+          if (r.rule) {
+            const m = r.rule.object.metadata;
+            summaries.push({ namespace: m.namespace ?? o.namespace ?? 'default', name: m.name, service: r.rule.object.spec.destination.service, ports: r.rule.object.spec.ports, place: { source, document: doc.index, line: doc.line, item: d.item } });
+          }
+        }
+      }
+    } catch (e) {
+      if (e instanceof InputError) errors.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (objects === 0 && errors.length === 0) errors.push({ place: { source: o.files.join(', ') }, message: 'no objects passed to validate' });
+  summaries.push(...(await extraRules()));
+  return { objects, errors, warnings: analyzeRules(summaries) };
+}
+
+export function registerValidate(program: Command, io: IO): void {
+  const cmd = program
+    .command('validate')
+    .description('check EgressRule files offline: every problem with its place, plus what the mesh would silently get wrong')
+    .option('-f, --filename <file>', 'file, directory or - for standard input (repeatable)', collect, [])
+    .option('--strict', 'exit 1 on warnings too', false)
+    .option('--cluster', 'also analyse together with the rules stored in the cluster', false);
+  addGlobalOptions(cmd, { cluster: true });
+  cmd.addHelpText('after', `
+Examples:
+  # Check the rules of the "Control Egress TCP Traffic" task before creating them
+  egressctl validate -f wikipedia-rules.yaml
+
+  # From a heredoc or a pipe
+  cat wikipedia-rules.yaml | egressctl validate -f -
+
+  # Check new rules against those already in the cluster
+  egressctl validate -f new-rules.yaml --cluster`);
+  cmd.action(async (raw: Record<string, unknown>, command: Command) => {
+    const ctx = makeContext(io, raw);
+    const o: ValidateOptions = { files: raw.filename as string[], strict: raw.strict === true, cluster: raw.cluster === true, namespace: ctx.global.namespace };
+    checkValidateOptions(o, command.args);
+    const result = await runValidate(o, io, o.cluster ? () => clusterRules(ctx) : undefined);
+    printProblems(io.stderr, ctx.colors, 'error', result.errors);
+    printProblems(io.stderr, ctx.colors, 'warning', result.warnings);
+    const summary = `${result.objects} object${result.objects === 1 ? '' : 's'} checked: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}`;
+    io.stdout.write(summary + '\n');
+    if (result.errors.length > 0 || (o.strict && result.warnings.length > 0)) throw new CommandError('', 1);
+  });
+}
+
+async function clusterRules(ctx: Context): Promise<RuleSummary[]> {
+  const { storedRuleSummaries } = await import('./validate-cluster.ts');
+  return storedRuleSummaries(ctx);
+}

@@ -339,34 +339,47 @@ function conflictMessage(objectNs: string, flagNs: string): string {
 }
 
 /**
+ * Validates documents one at a time, remembering only what the rules across documents need (the
+ * names seen), so a stream of any length is checked in memory bounded by its largest document.
+ */
+export class StreamValidator {
+  private names = new Map<string, SourceDocument['doc'] & { source: string; item?: number }>();
+  constructor(private readonly opts: ValidateOptions = {}) {}
+
+  /** Checks one document: the rule ready to send, or its problems (each at the document's place). */
+  check(document: SourceDocument): { rule?: ValidatedRule; problems: Problem[] } {
+    const place = documentPlace(document);
+    const r = checkEgressRule(document.value);
+    const problems: Problem[] = r.problems.map((message) => ({ place, message }));
+    if (!r.object) return { problems };
+    const objNs = r.object.metadata.namespace;
+    if (this.opts.namespace !== undefined && objNs !== undefined && objNs !== this.opts.namespace) {
+      return { problems: [{ place, message: conflictMessage(objNs, this.opts.namespace) }] };
+    }
+    const key = `${objNs ?? this.opts.namespace ?? ''}/${r.object.metadata.name}`;
+    const first = this.names.get(key);
+    if (first) {
+      const at = first.source === place.source ? `document ${first.index}` : `${first.source} document ${first.index}`;
+      return { problems: [{ place, message: `duplicate name "${r.object.metadata.name}": also defined in ${at}${first.item ? ` item ${first.item}` : ''}` }] };
+    }
+    this.names.set(key, { ...document.doc, raw: '', source: document.source, item: document.item });
+    return { rule: { object: r.object, document }, problems };
+  }
+}
+
+/**
  * Validates every document: each must be a valid EgressRule; names must be unique per namespace
  * within the stream; an object's namespace must agree with an explicit -n. Every problem of every
  * document is returned with its place.
  */
 export function validateDocuments(documents: readonly SourceDocument[], opts: ValidateOptions = {}): { rules: ValidatedRule[]; problems: Problem[] } {
+  const v = new StreamValidator(opts);
   const rules: ValidatedRule[] = [];
   const problems: Problem[] = [];
-  const names = new Map<string, SourceDocument>();
-  for (const document of documents) {
-    const place = documentPlace(document);
-    const r = checkEgressRule(document.value);
-    for (const message of r.problems) problems.push({ place, message });
-    if (!r.object) continue;
-    const objNs = r.object.metadata.namespace;
-    if (opts.namespace !== undefined && objNs !== undefined && objNs !== opts.namespace) {
-      problems.push({ place, message: conflictMessage(objNs, opts.namespace) });
-      continue;
-    }
-    const key = `${objNs ?? opts.namespace ?? ''}/${r.object.metadata.name}`;
-    const first = names.get(key);
-    if (first) {
-      const p = documentPlace(first);
-      const where = p.source === place.source ? `document ${p.document}${p.item ? ` item ${p.item}` : ''}` : `${p.source} document ${p.document}`;
-      problems.push({ place, message: `duplicate name "${r.object.metadata.name}": also defined in ${where}` });
-      continue;
-    }
-    names.set(key, document);
-    rules.push({ object: r.object, document });
+  for (const d of documents) {
+    const r = v.check(d);
+    if (r.rule) rules.push(r.rule);
+    problems.push(...r.problems);
   }
   return { rules, problems };
 }

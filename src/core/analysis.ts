@@ -1,0 +1,116 @@
+// Cross-rule analysis: what the mesh would silently get wrong. Pure, and sort-based (no pairwise
+// comparison), so 100,000 rules take a fraction of a second.
+//
+// Pilot 0.4 keys egress rules by `egress-rule/NS/NAME`, sorts them, and for two rules with the same
+// destination.service keeps the first and drops the later one without a word. Rules declaring
+// different protocol groups (HTTP vs TCP) on one port also conflict. A domain with protocol TCP
+// passes validation but never works (Envoy's TCP proxy needs IP addresses), and a bare IPv4
+// address written as a domain never matches a connection.
+
+import { isCidrService, isBareIPv4, protocolGroup, type EgressRulePort } from './egressrule.ts';
+import { formatCidr, lastAddress, parseCidr } from './cidr.ts';
+import type { Place, Problem } from './errors.ts';
+
+export interface RuleSummary {
+  namespace: string;
+  name: string;
+  service: string;
+  ports: readonly EgressRulePort[];
+  /** Where the rule comes from: a document of the input, or the cluster. */
+  place: Place;
+}
+
+/** Pilot's key for a rule, which decides which of two conflicting rules wins. */
+export function ruleKey(r: Pick<RuleSummary, 'namespace' | 'name'>): string {
+  return `egress-rule/${r.namespace}/${r.name}`;
+}
+
+function describe(r: RuleSummary): string {
+  return `${r.namespace}/${r.name}`;
+}
+
+function where(r: RuleSummary): string {
+  const p = r.place;
+  if (p.document === undefined) return p.source;
+  return `${p.source} document ${p.document}${p.item ? ` item ${p.item}` : ''}`;
+}
+
+/** Returns every warning, each at the place of the rule it is about. */
+export function analyzeRules(rules: readonly RuleSummary[]): Problem[] {
+  const warnings: Problem[] = [];
+  const byKey = rules.map((r) => ({ r, key: ruleKey(r) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
+  // Same destination: sort by service, then key; every rule after the first in a run is dropped.
+  const bySvc = [...byKey].sort((a, b) => (a.r.service < b.r.service ? -1 : a.r.service > b.r.service ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const dropped = new Set<RuleSummary>();
+  for (let i = 1; i < bySvc.length; i++) {
+    const first = bySvc[i - 1];
+    const cur = bySvc[i];
+    if (cur.r.service !== first.r.service) continue;
+    let j = i - 1;
+    while (j > 0 && bySvc[j - 1].r.service === cur.r.service) j--;
+    const winner = bySvc[j].r;
+    dropped.add(cur.r);
+    warnings.push({
+      place: cur.r.place,
+      message: `egress rule ${describe(cur.r)} has the same destination "${cur.r.service}" as ${describe(winner)} (${where(winner)}); Pilot keeps ${ruleKey(winner)} and silently drops this one`,
+    });
+  }
+
+  // Per rule: domain destinations with a TCP protocol, and IPv4 addresses written as domains.
+  for (const { r } of byKey) {
+    if (isCidrService(r.service)) continue;
+    if (isBareIPv4(r.service)) {
+      warnings.push({ place: r.place, message: `destination "${r.service}" is an IPv4 address written as a domain, which never matches; write ${r.service}/32` });
+      continue;
+    }
+    const tcp = r.ports.filter((p) => protocolGroup(p.protocol) === 'TCP');
+    if (tcp.length > 0) {
+      warnings.push({
+        place: r.place,
+        message: `destination "${r.service}" is a domain but port ${tcp[0].port} uses protocol ${tcp[0].protocol}: TCP egress rules need IP addresses or CIDR blocks (Envoy's TCP proxy cannot match a domain), so this rule never works`,
+      });
+    }
+  }
+
+  // Per port: overlapping CIDR blocks (distinct destinations), and mixed protocol groups.
+  interface Entry { start: number; end: number; r: RuleSummary; block: string }
+  const byPort = new Map<number, { blocks: Entry[]; http?: RuleSummary; tcp?: RuleSummary; mixed?: boolean }>();
+  for (const { r } of byKey) {
+    if (dropped.has(r)) continue;
+    const c = isCidrService(r.service) ? parseCidr(r.service) : undefined;
+    for (const p of r.ports) {
+      let e = byPort.get(p.port);
+      if (!e) byPort.set(p.port, (e = { blocks: [] }));
+      if (c && c.ok) e.blocks.push({ start: c.cidr.base, end: lastAddress(c.cidr), r, block: formatCidr(c.cidr) });
+      const g = protocolGroup(p.protocol);
+      if (g === 'HTTP' && !e.http) e.http = r;
+      if (g === 'TCP' && !e.tcp) e.tcp = r;
+      if (e.http && e.tcp && !e.mixed) {
+        e.mixed = true;
+        const later = ruleKey(e.http) < ruleKey(e.tcp) ? e.tcp : e.http;
+        const earlier = later === e.tcp ? e.http : e.tcp;
+        warnings.push({
+          place: later.place,
+          message: `port ${p.port} is declared with HTTP-group protocols by ${describe(e.http)} and TCP-group protocols by ${describe(e.tcp)}; Pilot cannot serve both on one port and drops the later rule (${ruleKey(later)}, after ${ruleKey(earlier)})`,
+        });
+      }
+    }
+  }
+  for (const [port, e] of byPort) {
+    if (e.blocks.length < 2) continue;
+    e.blocks.sort((a, b) => a.start - b.start || b.end - a.end);
+    let widest = e.blocks[0];
+    for (let i = 1; i < e.blocks.length; i++) {
+      const cur = e.blocks[i];
+      if (cur.start <= widest.end && cur.r !== widest.r) {
+        warnings.push({
+          place: cur.r.place,
+          message: `CIDR block ${cur.block} of ${describe(cur.r)} overlaps ${widest.block} of ${describe(widest.r)} (${where(widest.r)}) on port ${port}`,
+        });
+      }
+      if (cur.end > widest.end) widest = cur;
+    }
+  }
+  return warnings;
+}

@@ -1,0 +1,107 @@
+// Validation rules, one by one, with their exact messages (Istio 0.4's wording where it had one).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkEgressRule, checkEgressDomain, validateDocuments } from '../src/core/egressrule.ts';
+import { parseStream } from '../src/core/stream.ts';
+
+const rule = (spec: unknown, metadata: unknown = { name: 'r' }) => ({ kind: 'EgressRule', metadata, spec });
+const cidr443 = { destination: { service: '91.198.174.192/27' }, ports: [{ port: 443, protocol: 'tcp' }] };
+const problems = (v: unknown) => checkEgressRule(v).problems;
+
+test('the seed rule is valid and normalised for sending', () => {
+  const r = checkEgressRule(rule(cidr443, { name: 'wikipedia-range1' }));
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.object, { apiVersion: 'config.istio.io/v1alpha2', kind: 'EgressRule', metadata: { name: 'wikipedia-range1' }, spec: cidr443 });
+});
+
+test('proto and lowerCamel names are both accepted; use_egress_proxy false is left out', () => {
+  for (const key of ['use_egress_proxy', 'useEgressProxy']) {
+    const r = checkEgressRule(rule({ ...cidr443, [key]: false }));
+    assert.deepEqual(r.problems, [], key);
+    assert.equal('useEgressProxy' in r.object!.spec, false);
+  }
+  assert.deepEqual(problems(rule({ ...cidr443, use_egress_proxy: false, useEgressProxy: false })), ['field "spec.useEgressProxy" given twice (also as "spec.use_egress_proxy")']);
+});
+
+const cases: Array<[string, unknown, string[]]> = [
+  ['1 missing destination', rule({ ports: cidr443.ports }), ['destination of egress rule must have destination field']],
+  ['1 destination name', rule({ ...cidr443, destination: { service: '1.2.3.0/24', name: 'x' } }), ['destination of egress rule must not have name field']],
+  ['1 destination namespace', rule({ ...cidr443, destination: { service: '1.2.3.0/24', namespace: 'x' } }), ['destination of egress rule must not have namespace field']],
+  ['1 destination domain', rule({ ...cidr443, destination: { service: '1.2.3.0/24', domain: 'x' } }), ['destination of egress rule must not have domain field']],
+  ['1 destination labels', rule({ ...cidr443, destination: { service: '1.2.3.0/24', labels: { a: 'b' } } }), ['destination of egress rule must not have labels field']],
+  ['2 bad CIDR', rule({ ...cidr443, destination: { service: '10.15.0/16' } }), ['10.15.0/16 is not a valid CIDR block']],
+  ['2 IPv6 CIDR', rule({ ...cidr443, destination: { service: '2001:db8::/32' } }), ['2001:db8::/32 is not a valid IPv4 address']],
+  ['2 empty domain', rule({ ...cidr443, destination: { service: '' }, ports: [{ port: 80, protocol: 'http' }] }), ['domain must not be empty string']],
+  ['2 bad label', rule({ destination: { service: 'foo_bar.com' }, ports: [{ port: 80, protocol: 'http' }] }), ['domain name "foo_bar.com" invalid (label "foo_bar" invalid)']],
+  ['2 too long', rule({ destination: { service: 'a.'.repeat(128) + 'com' }, ports: [{ port: 80, protocol: 'http' }] }), [`domain name "${'a.'.repeat(128)}com" too long (max 255)`]],
+  ['3 no ports', rule({ destination: { service: '1.2.3.0/24' } }), ['egress rule must have a ports list']],
+  ['3 empty ports', rule({ destination: { service: '1.2.3.0/24' }, ports: [] }), ['egress rule must have a ports list']],
+  ['3 duplicate port', rule({ ...cidr443, ports: [{ port: 443, protocol: 'tcp' }, { port: 443, protocol: 'mongo' }] }), ['duplicate port: 443']],
+  ['3 port 0', rule({ ...cidr443, ports: [{ port: 0, protocol: 'tcp' }] }), ['port number 0 must be in the range 1..65535']],
+  ['3 port 65536', rule({ ...cidr443, ports: [{ port: 65536, protocol: 'tcp' }] }), ['port number 65536 must be in the range 1..65535']],
+  ['4 udp', rule({ destination: { service: 'a.com' }, ports: [{ port: 53, protocol: 'udp' }] }), ['egress rule support is available only for the following protocols: HTTP,HTTPS,HTTP2,GRPC,TCP,MONGO']],
+  ['5 CIDR with https', rule({ ...cidr443, ports: [{ port: 443, protocol: 'https' }] }), ['Only the following protocols can be defined for CIDR destination service notation: TCP,MONGO. This rule - port: 443 protocol: https destination.service: 91.198.174.192/27']],
+  ['6 egress proxy', rule({ ...cidr443, use_egress_proxy: true }), ['directing traffic through egress proxy is not implemented yet']],
+];
+
+for (const [name, value, expected] of cases) {
+  test(`rule ${name}`, () => assert.deepEqual(problems(value), expected));
+}
+
+test('every problem of a rule is reported at once', () => {
+  const p = problems(rule({ destination: { service: '10.0.0.0/33', name: 'n' }, ports: [{ port: 0, protocol: 'udp' }], use_egress_proxy: true }));
+  assert.equal(p.length, 6, p.join('\n'));
+});
+
+test('domain rules of Istio 0.4: wildcards, bare IPs, case', () => {
+  for (const ok of ['*', '*.wikipedia.org', '*-foo.com', 'wikipedia.org', '1.2.3.4', 'a-b.c']) assert.equal(checkEgressDomain(ok), undefined, ok);
+  assert.equal(checkEgressDomain('foo.*.com'), 'domain name "foo.*.com" invalid (label "*" invalid)');
+  assert.equal(checkEgressDomain('Wikipedia.org'), 'domain name "Wikipedia.org" invalid (label "Wikipedia" invalid)');
+  assert.equal(checkEgressDomain('a..b'), 'domain name "a..b" invalid (label "" invalid)');
+  assert.equal(checkEgressDomain('*.'), 'empty domain name not allowed');
+});
+
+test('protocols are case-insensitive; host bits and /0 are allowed in a destination', () => {
+  assert.deepEqual(problems(rule({ destination: { service: '10.1.2.3/8' }, ports: [{ port: 443, protocol: 'TcP' }, { port: 27017, protocol: 'MONGO' }] })), []);
+  assert.deepEqual(problems(rule({ destination: { service: '0.0.0.0/0' }, ports: [{ port: 443, protocol: 'tcp' }] })), []);
+});
+
+test('kind, apiVersion and metadata', () => {
+  assert.deepEqual(problems({ ...rule(cidr443), kind: 'egressrule' }), ['unknown kind "egressrule": expected EgressRule (kinds are case-sensitive)']);
+  assert.deepEqual(problems({ ...rule(cidr443), kind: 'RouteRule' }), ['kind RouteRule is not supported: egressctl manages EgressRule objects']);
+  assert.deepEqual(problems({ metadata: { name: 'r' }, spec: cidr443 }), ['kind is required (EgressRule)']);
+  assert.deepEqual(problems({ ...rule(cidr443), apiVersion: 'networking.istio.io/v1alpha3' }), ['apiVersion "networking.istio.io/v1alpha3" is not supported for EgressRule (expected config.istio.io/v1alpha2, or none)']);
+  assert.deepEqual(problems({ ...rule(cidr443), apiVersion: 'config.istio.io/v1alpha2' }), []);
+  assert.deepEqual(problems(rule(cidr443, {})), ['metadata.name is required']);
+  assert.match(problems(rule(cidr443, { name: 'Bad_Name' }))[0], /^metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/);
+  assert.match(problems(rule(cidr443, { name: 'ok', namespace: 'a.b' }))[0], /^metadata\.namespace: Invalid value: "a\.b": a lowercase RFC 1123 label/);
+  assert.deepEqual(problems(rule(cidr443, { name: 'r', colour: 'red' })), ['unknown field "metadata.colour"']);
+  assert.deepEqual(problems({ ...rule(cidr443), status: {} }), ['unknown field "status"']);
+});
+
+test('what get -o yaml returns can be fed back: server metadata is accepted and not sent', () => {
+  const r = checkEgressRule(rule(cidr443, { name: 'r', namespace: 'default', uid: 'u', resourceVersion: '7', creationTimestamp: '2026-01-01T00:00:00Z', generation: 1, labels: { app: 'x' } }));
+  assert.deepEqual(r.object!.metadata, { name: 'r', namespace: 'default', resourceVersion: '7', labels: { app: 'x' } });
+});
+
+test('wrong types are named by path', () => {
+  assert.deepEqual(problems(rule({ destination: 'x', ports: 'y' })), ['spec.destination: expected an object, got string "x"', 'spec.ports: expected a list, got string "y"']);
+  assert.deepEqual(problems(rule({ ...cidr443, ports: [{ port: '443', protocol: 6 }] })), ['spec.ports[0].port: expected an integer, got string "443"']);
+  assert.deepEqual(problems(rule({ ...cidr443, ports: [{ port: 443.5, protocol: 'tcp' }] })), ['spec.ports[0].port: expected an integer, got number 443.5']);
+  assert.deepEqual(problems(['a']), ['expected an object (an EgressRule), got list']);
+});
+
+test('across documents: duplicate names and a namespace that contradicts -n', () => {
+  const text = 'kind: EgressRule\nmetadata: {name: a}\nspec: {destination: {service: 1.2.3.0/24}, ports: [{port: 1, protocol: tcp}]}\n---\n' +
+    'kind: EgressRule\nmetadata: {name: a}\nspec: {destination: {service: 1.2.4.0/24}, ports: [{port: 1, protocol: tcp}]}\n---\n' +
+    'kind: EgressRule\nmetadata: {name: a, namespace: other}\nspec: {destination: {service: 1.2.5.0/24}, ports: [{port: 1, protocol: tcp}]}\n';
+  const { documents } = parseStream('s.yaml', text);
+  const r = validateDocuments(documents);
+  assert.deepEqual(r.problems.map((p) => [p.place.document, p.place.line, p.message]), [[2, 5, 'duplicate name "a": also defined in document 1']]);
+  assert.equal(r.rules.length, 2);
+  const r2 = validateDocuments(documents, { namespace: 'default' });
+  assert.deepEqual(r2.problems.map((p) => p.message), [
+    'duplicate name "a": also defined in document 1',
+    `the namespace from the provided object "other" does not match the namespace "default". You must pass '--namespace=other' to perform this operation.`,
+  ]);
+});
