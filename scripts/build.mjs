@@ -9,7 +9,7 @@ import { renameSync, rmSync } from 'node:fs';
 const out = `dist.new-${process.pid}`;
 const old = `dist.old-${process.pid}`;
 await build({
-  entryPoints: { cli: 'src/cli.ts' },
+  entryPoints: { cli: 'src/cli.ts', core: 'src/core/index.ts' },
   outdir: out,
   bundle: true,
   splitting: true,

@@ -38,22 +38,24 @@ function where(r: RuleSummary): string {
 /** Returns every warning, each at the place of the rule it is about. */
 export function analyzeRules(rules: readonly RuleSummary[]): Problem[] {
   const warnings: Problem[] = [];
-  const byKey = rules.map((r) => ({ r, key: ruleKey(r) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // One sort, by Pilot's key; everything after walks the rules in that order.
+  const keys = rules.map(ruleKey);
+  const order = rules.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+  const byKey = order.map((i) => ({ r: rules[i], key: keys[i] }));
 
-  // Same destination: sort by service, then key; every rule after the first in a run is dropped.
-  const bySvc = [...byKey].sort((a, b) => (a.r.service < b.r.service ? -1 : a.r.service > b.r.service ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // Same destination: the first rule by key wins, every later one is dropped.
+  const winners = new Map<string, RuleSummary>();
   const dropped = new Set<RuleSummary>();
-  for (let i = 1; i < bySvc.length; i++) {
-    const first = bySvc[i - 1];
-    const cur = bySvc[i];
-    if (cur.r.service !== first.r.service) continue;
-    let j = i - 1;
-    while (j > 0 && bySvc[j - 1].r.service === cur.r.service) j--;
-    const winner = bySvc[j].r;
-    dropped.add(cur.r);
+  for (const { r } of byKey) {
+    const winner = winners.get(r.service);
+    if (!winner) {
+      winners.set(r.service, r);
+      continue;
+    }
+    dropped.add(r);
     warnings.push({
-      place: cur.r.place,
-      message: `egress rule ${describe(cur.r)} has the same destination "${cur.r.service}" as ${describe(winner)} (${where(winner)}); Pilot keeps ${ruleKey(winner)} and silently drops this one`,
+      place: r.place,
+      message: `egress rule ${describe(r)} has the same destination "${r.service}" as ${describe(winner)} (${where(winner)}); Pilot keeps ${ruleKey(winner)} and silently drops this one`,
     });
   }
 

@@ -1,0 +1,7 @@
+// The pure core as a library entry (dist/core.js): used by the benchmarks, and by anyone who wants
+// the reader, the validation or the CIDR arithmetic without the CLI.
+export * from './stream.ts';
+export * from './cidr.ts';
+export * from './egressrule.ts';
+export * from './analysis.ts';
+export * from './errors.ts';
