@@ -7,6 +7,7 @@ import { registerValidate } from './validate.ts';
 import { registerKubeInject } from './kube-inject.ts';
 import { registerServe } from './serve.ts';
 import { registerVersion } from './version.ts';
+import { registerCompletion } from './completion.ts';
 
 export function registerCommands(program: Command, io: IO): void {
   registerClusterCommands(program, io);
@@ -14,4 +15,5 @@ export function registerCommands(program: Command, io: IO): void {
   registerKubeInject(program, io);
   registerServe(program, io);
   registerVersion(program, io);
+  registerCompletion(program, io);
 }
