@@ -1,0 +1,310 @@
+// The cluster client: the only entry to the API server, loaded by command actions through a
+// dynamic import (it pulls in @kubernetes/client-node, which --help, validate and kube-inject must
+// never load).
+//
+// client-node does what it is good at, reading the kubeconfig and producing credentials (token,
+// client certificate, basic, exec, OIDC); the requests go through our own transport, so that every
+// request of a run shares one keep-alive agent, has a time limit, and is retried on transient
+// faults without ever creating an object twice.
+
+import http from 'node:http';
+import https from 'node:https';
+import type { Context } from '../commands/common.ts';
+import { API_VERSION, GROUP, KIND, PLURAL, VERSION, type EgressRuleObject } from '../core/egressrule.ts';
+import { canonical } from './compare.ts';
+import { parseDuration } from './duration.ts';
+import { ApiError, KubeconfigError } from './errors.ts';
+import { loadKubeconfig } from './kubeconfig.ts';
+import { DEFAULT_RETRY, Transport, type RequestOptions, type RetryPolicy } from './transport.ts';
+
+export { describeError, isClusterError, ApiError, ConnectionError, KubeconfigError } from './errors.ts';
+
+/** An EgressRule as the server returns it (server-set metadata included). */
+export interface StoredEgressRule {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace: string;
+    resourceVersion: string;
+    uid?: string;
+    creationTimestamp?: string;
+    generation?: number;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [k: string]: unknown;
+  };
+  spec: any;
+  [k: string]: unknown;
+}
+
+export interface WriteOptions {
+  /** Send with dryRun=All: validated and answered by the server, not stored. */
+  dryRun?: boolean;
+}
+
+export interface WriteResult {
+  object: StoredEgressRule;
+  /**
+   * The answer was lost (a reset, a timeout) and a retry found the object already in the wanted
+   * state: counted as done.
+   */
+  recovered?: boolean;
+}
+
+export interface ListOptions {
+  /** A namespace, or undefined for all namespaces. */
+  namespace?: string;
+  labelSelector?: string;
+  /** Page size (limit); 0 for one unpaged request. */
+  chunkSize?: number;
+}
+
+export interface ListPage {
+  items: StoredEgressRule[];
+  continue?: string;
+  resourceVersion?: string;
+}
+
+export interface EgressRuleOps {
+  create(object: EgressRuleObject, opts?: WriteOptions): Promise<WriteResult>;
+  get(namespace: string, name: string): Promise<StoredEgressRule>;
+  /** One page; pass the previous page's `continue` to go on. */
+  listPage(opts: ListOptions & { continue?: string }): Promise<ListPage>;
+  /** Every page, in order. */
+  list(opts: ListOptions): AsyncGenerator<StoredEgressRule[]>;
+  replace(object: EgressRuleObject, opts?: WriteOptions): Promise<WriteResult>;
+  /** JSON merge patch (RFC 7386). */
+  patch(namespace: string, name: string, patch: unknown, opts?: WriteOptions): Promise<WriteResult>;
+  delete(namespace: string, name: string, opts?: WriteOptions): Promise<{ recovered?: boolean }>;
+}
+
+export interface ClusterClient {
+  /** The server URL, e.g. https://127.0.0.1:6443. */
+  readonly server: string;
+  readonly contextName: string;
+  /** The namespace of the kubeconfig context, if it names one. */
+  readonly contextNamespace?: string;
+  /** The context's namespace, else `default`. */
+  readonly defaultNamespace: string;
+  readonly egressRules: EgressRuleOps;
+  /**
+   * Any request, for other commands (kube-inject reads nodes, servicecidrs, configmaps). Transient
+   * faults are retried; HTTP errors are returned, not thrown; no answer at all throws a
+   * ConnectionError.
+   */
+  request(method: string, path: string, opts?: { query?: Record<string, string>; body?: unknown; contentType?: string }): Promise<{ status: number; body: any }>;
+  /** Requests sent so far (attempts included). */
+  readonly requestCount: number;
+  /** Closes the kept-alive connections. */
+  close(): void;
+}
+
+export interface ConnectOptions {
+  /** Requests in flight at most (sizes the agent's socket pool). */
+  concurrency?: number;
+  retry?: RetryPolicy;
+}
+
+/** Reads the kubeconfig and prepares the connection; sends nothing yet. */
+export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<ClusterClient> {
+  const { io, global } = ctx;
+  const loaded = loadKubeconfig({ kubeconfig: global.kubeconfig, context: global.context, env: io.env, cwd: io.cwd });
+  const { kc, cluster, user } = loaded;
+  ctx.log(4, `kubeconfig: ${loaded.sources.join(', ')}; context ${loaded.contextName}; server ${cluster.server}`);
+
+  let server: URL;
+  try {
+    server = new URL(cluster.server);
+  } catch {
+    throw new KubeconfigError(`the server "${cluster.server}" of cluster "${cluster.name}" is not a URL`);
+  }
+  if (server.protocol !== 'https:' && server.protocol !== 'http:') {
+    throw new KubeconfigError(`the server "${cluster.server}" of cluster "${cluster.name}" is not an http or https URL`);
+  }
+
+  // Credentials and TLS material, from client-node's authenticators.
+  const applied: { headers?: Record<string, string>; ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean; servername?: string } = { headers: {} };
+  try {
+    await (kc as unknown as { applyOptions(o: unknown): Promise<void> }).applyOptions(applied);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new KubeconfigError(`a file named by the kubeconfig does not exist: ${err.path ?? ''}`.trim());
+    throw new KubeconfigError(`cannot get the credentials of user "${user?.name ?? ''}": ${String(err.message).split('\n')[0]}`);
+  }
+  const headers: Record<string, string> = { ...(applied.headers ?? {}) };
+  if (user?.username && !headers.Authorization) {
+    headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
+  }
+  if (server.protocol === 'http:' && headers.Authorization) {
+    // As kubectl: credentials go only over TLS.
+    delete headers.Authorization;
+    ctx.log(2, `not sending credentials to ${server.origin}: plain http`);
+  }
+
+  const maxSockets = Math.max(1, opts.concurrency ?? 16);
+  let agent: http.Agent;
+  if (cluster.proxyUrl) {
+    agent = (kc as unknown as { createAgent(c: unknown, o: unknown): http.Agent }).createAgent(cluster, {
+      keepAlive: true,
+      maxSockets,
+      ca: applied.ca,
+      cert: applied.cert,
+      key: applied.key,
+      rejectUnauthorized: applied.rejectUnauthorized,
+      servername: applied.servername,
+    });
+  } else if (server.protocol === 'http:') {
+    agent = new http.Agent({ keepAlive: true, maxSockets });
+  } else {
+    const o: https.AgentOptions = { keepAlive: true, maxSockets };
+    if (applied.ca) o.ca = applied.ca;
+    if (applied.cert) o.cert = applied.cert;
+    if (applied.key) o.key = applied.key;
+    if (applied.rejectUnauthorized !== undefined) o.rejectUnauthorized = applied.rejectUnauthorized;
+    if (applied.servername) o.servername = applied.servername;
+    agent = new https.Agent(o);
+  }
+
+  const timeoutMs = parseDuration(global.requestTimeout ?? '0') ?? 0;
+  const transport = new Transport({
+    server,
+    agent,
+    headers,
+    timeoutMs,
+    retry: opts.retry ?? DEFAULT_RETRY,
+    verbosity: global.verbosity,
+    log: ctx.log,
+    warn: ctx.warn,
+  });
+  return new Client(transport, agent, loaded.contextName, loaded.namespace);
+}
+
+function emptyToUndefined(m: Record<string, string> | undefined): Record<string, string> | undefined {
+  return m && Object.keys(m).length > 0 ? m : undefined;
+}
+
+/** Whether the stored object holds exactly what was sent (spec, labels, annotations). */
+export function sameContent(stored: StoredEgressRule, sent: EgressRuleObject): boolean {
+  return (
+    canonical(stored.spec) === canonical(sent.spec) &&
+    canonical(emptyToUndefined(stored.metadata.labels)) === canonical(emptyToUndefined(sent.metadata.labels)) &&
+    canonical(emptyToUndefined(stored.metadata.annotations)) === canonical(emptyToUndefined(sent.metadata.annotations))
+  );
+}
+
+const BASE = `/apis/${GROUP}/${VERSION}`;
+
+function collectionPath(namespace?: string): string {
+  return namespace === undefined ? `${BASE}/${PLURAL}` : `${BASE}/namespaces/${encodeURIComponent(namespace)}/${PLURAL}`;
+}
+
+function objectPath(namespace: string, name: string): string {
+  return `${collectionPath(namespace)}/${encodeURIComponent(name)}`;
+}
+
+/** Whether an earlier attempt of the failed request may have been carried out. */
+function ambiguous(e: unknown): boolean {
+  return (e as { ambiguous?: boolean }).ambiguous === true;
+}
+
+class Client implements ClusterClient {
+  readonly server: string;
+  readonly defaultNamespace: string;
+  readonly egressRules: EgressRuleOps;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly agent: http.Agent,
+    readonly contextName: string,
+    readonly contextNamespace: string | undefined,
+  ) {
+    this.server = transport.server.origin;
+    this.defaultNamespace = contextNamespace ?? 'default';
+    this.egressRules = this.makeOps();
+  }
+
+  get requestCount(): number {
+    return this.transport.requestCount;
+  }
+
+  async request(method: string, path: string, opts: RequestOptions = {}): Promise<{ status: number; body: any }> {
+    const r = await this.transport.send(method.toUpperCase(), path, opts);
+    return { status: r.status, body: r.body };
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private makeOps(): EgressRuleOps {
+    const t = this.transport;
+    const dry = (o?: WriteOptions) => (o?.dryRun ? { dryRun: 'All' } : undefined);
+    const get = async (namespace: string, name: string): Promise<StoredEgressRule> => (await t.call('GET', objectPath(namespace, name))).body;
+    const ops: EgressRuleOps = {
+      get,
+      async create(object, o) {
+        const ns = object.metadata.namespace!;
+        const body = { ...object, metadata: { ...object.metadata } };
+        delete body.metadata.resourceVersion; // a create carrying one is refused (500) by the server
+        try {
+          const r = await t.call('POST', collectionPath(ns), { query: dry(o), body });
+          return { object: r.body };
+        } catch (e) {
+          // A retried create that meets AlreadyExists: did an earlier attempt store it?
+          if (e instanceof ApiError && e.status === 409 && e.reason === 'AlreadyExists' && ambiguous(e) && !o?.dryRun) {
+            const stored = await get(ns, object.metadata.name);
+            if (sameContent(stored, object)) return { object: stored, recovered: true };
+          }
+          throw e;
+        }
+      },
+      async listPage(o) {
+        const query: Record<string, string | undefined> = { labelSelector: o.labelSelector || undefined, continue: o.continue };
+        if (o.chunkSize) query.limit = String(o.chunkSize);
+        const r = await t.call('GET', collectionPath(o.namespace), { query });
+        const body = r.body ?? {};
+        return { items: body.items ?? [], continue: body.metadata?.continue || undefined, resourceVersion: body.metadata?.resourceVersion };
+      },
+      async *list(o) {
+        let token: string | undefined;
+        do {
+          const page = await ops.listPage({ ...o, continue: token });
+          yield page.items;
+          token = page.continue;
+        } while (token);
+      },
+      async replace(object, o) {
+        const ns = object.metadata.namespace!;
+        try {
+          const r = await t.call('PUT', objectPath(ns, object.metadata.name), { query: dry(o), body: object });
+          return { object: r.body };
+        } catch (e) {
+          // A retried update that meets Conflict: did an earlier attempt store it?
+          if (e instanceof ApiError && e.status === 409 && e.reason === 'Conflict' && ambiguous(e) && !o?.dryRun) {
+            const stored = await get(ns, object.metadata.name);
+            if (stored.metadata.resourceVersion !== object.metadata.resourceVersion && sameContent(stored, object)) return { object: stored, recovered: true };
+          }
+          throw e;
+        }
+      },
+      async patch(namespace, name, patch, o) {
+        const r = await t.call('PATCH', objectPath(namespace, name), { query: dry(o), body: patch, contentType: 'application/merge-patch+json' });
+        return { object: r.body };
+      },
+      async delete(namespace, name, o) {
+        try {
+          await t.call('DELETE', objectPath(namespace, name), { query: dry(o) });
+          return {};
+        } catch (e) {
+          // A retried delete that meets NotFound: an earlier attempt deleted it.
+          if (e instanceof ApiError && e.status === 404 && !e.missingResource && ambiguous(e) && !o?.dryRun) return { recovered: true };
+          throw e;
+        }
+      },
+    };
+    return ops;
+  }
+}
+
+export const EGRESS_RULE_API = { apiVersion: API_VERSION, kind: KIND, group: GROUP, version: VERSION, plural: PLURAL };

@@ -1,0 +1,249 @@
+// HTTP to the API server: one shared keep-alive agent per cluster (client-node 1.x makes a new
+// agent, so a new connection, for every request), a time limit per request, retries of transient
+// faults with exponential backoff and jitter honouring Retry-After, and -v logs that never show a
+// credential. No client-node here: node:http(s) only.
+
+import http from 'node:http';
+import https from 'node:https';
+import { ApiError, ConnectionError, connectionErrorFrom, type Status } from './errors.ts';
+import { formatDuration } from './duration.ts';
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Longest Retry-After honoured. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 5000, maxRetryAfterMs: 30_000 };
+
+/** HTTP statuses that mean "try again": the request was not (or may not have been) processed. */
+export const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+
+export interface TransportOptions {
+  server: URL;
+  agent: http.Agent;
+  /** Headers sent on every request, credentials included (never logged as they are). */
+  headers: Record<string, string>;
+  /** Per-request limit in ms; 0 for none. */
+  timeoutMs: number;
+  retry?: RetryPolicy;
+  verbosity: number;
+  log(level: number, message: string): void;
+  warn(message: string): void;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  contentType?: string;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+  /** How many attempts it took. */
+  attempts: number;
+  /**
+   * An earlier attempt may have been processed by the server though its answer was lost (a reset
+   * or timeout after sending, a 500, 502 or 504). A 429 or 503 means it was not.
+   */
+  ambiguous: boolean;
+}
+
+const UNPROCESSED_STATUSES = new Set([429, 503]);
+
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token|impersonate-.*)$/i;
+
+/** Header values safe to print: credentials masked. */
+export function redactHeaders(headers: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    if (SECRET_HEADER.test(k)) {
+      const scheme = /^(Bearer|Basic)\s/i.exec(String(v))?.[1];
+      out[k] = scheme ? `${scheme} <masked>` : '<masked>';
+    } else out[k] = String(v);
+  }
+  return out;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
+
+/** Seconds (or an HTTP date) from a Retry-After header, in ms. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+export class Transport {
+  readonly server: URL;
+  /** host:port as kubectl names the server in its messages. */
+  readonly host: string;
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly warned = new Set<string>();
+  private readonly basePath: string;
+  /** Requests that reached the wire (attempts), for -v summaries and tests. */
+  requestCount = 0;
+
+  constructor(private readonly opts: TransportOptions) {
+    this.server = opts.server;
+    this.host = opts.server.host;
+    this.basePath = opts.server.pathname.replace(/\/+$/, '');
+    this.retry = opts.retry ?? DEFAULT_RETRY;
+    this.sleep = opts.sleep ?? defaultSleep;
+    this.random = opts.random ?? Math.random;
+  }
+
+  url(path: string, query?: Record<string, string | undefined>): URL {
+    const u = new URL(this.server.origin + this.basePath + path);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, v);
+    return u;
+  }
+
+  private backoff(attempt: number): number {
+    const exp = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(exp / 2 + (this.random() * exp) / 2);
+  }
+
+  /**
+   * Sends a request, retrying transient faults. Resolves with any HTTP answer (errors included);
+   * rejects with ConnectionError when no answer came.
+   */
+  async send(method: string, path: string, ro: RequestOptions = {}): Promise<RawResponse> {
+    const url = this.url(path, ro.query);
+    let payload: Buffer | undefined;
+    if (ro.body !== undefined) payload = Buffer.from(typeof ro.body === 'string' ? ro.body : JSON.stringify(ro.body));
+    const headers: Record<string, string> = {
+      Accept: 'application/json, */*',
+      'User-Agent': 'egressctl',
+      ...this.opts.headers,
+    };
+    if (payload) {
+      headers['Content-Type'] = ro.contentType ?? 'application/json';
+      headers['Content-Length'] = String(payload.length);
+    }
+    let ambiguous = false;
+    for (let attempt = 1; ; attempt++) {
+      let res: { status: number; headers: http.IncomingHttpHeaders; text: string };
+      try {
+        res = await this.once(method, url, headers, payload);
+      } catch (e) {
+        const ce = e instanceof ConnectionError ? e : connectionErrorFrom(e as NodeJS.ErrnoException, this.server.origin, this.host);
+        if (!ce.transient || attempt >= this.retry.maxAttempts) throw Object.assign(ce, { attempts: attempt, ambiguous });
+        ambiguous = true;
+        const wait = this.backoff(attempt);
+        this.opts.log(2, `retrying ${method} ${url.pathname} after ${ce.code} (attempt ${attempt + 1} of ${this.retry.maxAttempts}) in ${wait} ms`);
+        await this.sleep(wait);
+        continue;
+      }
+      if (RETRY_STATUSES.has(res.status) && attempt < this.retry.maxAttempts) {
+        if (!UNPROCESSED_STATUSES.has(res.status)) ambiguous = true;
+        const after = retryAfterMs(res.headers['retry-after']);
+        const wait = after !== undefined ? Math.min(after, this.retry.maxRetryAfterMs) + Math.round(this.random() * 50) : this.backoff(attempt);
+        this.opts.log(2, `retrying ${method} ${url.pathname} after ${res.status}${after !== undefined ? ` (Retry-After ${formatDuration(after)})` : ''} (attempt ${attempt + 1} of ${this.retry.maxAttempts}) in ${wait} ms`);
+        await this.sleep(wait);
+        continue;
+      }
+      this.warnings(res.headers.warning);
+      let body: any = res.text;
+      if (res.text !== '') {
+        try {
+          body = JSON.parse(res.text);
+        } catch {
+          // not JSON: keep the text
+        }
+      } else body = undefined;
+      return { status: res.status, headers: res.headers, body, attempts: attempt, ambiguous };
+    }
+  }
+
+  /** Like send, but an HTTP error status becomes an ApiError. */
+  async call(method: string, path: string, ro: RequestOptions = {}): Promise<RawResponse> {
+    const r = await this.send(method, path, ro);
+    if (r.status >= 400) {
+      const status = r.body && typeof r.body === 'object' && r.body.kind === 'Status' ? (r.body as Status) : undefined;
+      const err = new ApiError(r.status, status ?? (typeof r.body === 'string' && r.body ? { message: r.body.trim().slice(0, 500) } : undefined), method, path, this.server.origin);
+      throw Object.assign(err, { attempts: r.attempts, ambiguous: r.ambiguous });
+    }
+    return r;
+  }
+
+  private warnings(value: string | string[] | undefined): void {
+    if (!value) return;
+    for (const v of Array.isArray(value) ? value : value.split(/,(?=\s*\d{3}\s)/)) {
+      const m = /^\s*\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"/.exec(v);
+      const text = m ? m[1]!.replace(/\\(.)/g, '$1') : v.trim();
+      if (!this.warned.has(text)) {
+        this.warned.add(text);
+        this.opts.warn(text);
+      }
+    }
+  }
+
+  private once(method: string, url: URL, headers: Record<string, string>, payload: Buffer | undefined): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+    const { log, timeoutMs } = this.opts;
+    const started = process.hrtime.bigint();
+    this.requestCount++;
+    const v = this.opts.verbosity;
+    if (v >= 7) {
+      log(7, `${method} ${url.href}`);
+      log(7, `Request headers: ${JSON.stringify(redactHeaders(headers))}`);
+    }
+    if (payload && v >= 8) log(8, `Request body: ${truncate(payload.toString())}`);
+    if (v >= 9) log(9, `curl -v -X${method} ${Object.entries(redactHeaders(headers)).map(([k, h]) => `-H ${quote(`${k}: ${h}`)}`).join(' ')} ${quote(url.href)}`);
+    const mod = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const req = mod.request(url, { method, headers, agent: this.opts.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (timer) clearTimeout(timer);
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (v >= 6) log(6, `${method} ${url.href} ${res.statusCode} ${res.statusMessage ?? ''} in ${Math.round(ms)} milliseconds`);
+          if (v >= 9) log(9, `Response headers: ${JSON.stringify(redactHeaders(res.headers as Record<string, unknown>))}`);
+          if (v >= 8) log(8, `Response body: ${truncate(text)}`);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text });
+        });
+        res.on('error', (e) => {
+          if (timer) clearTimeout(timer);
+          reject(e);
+        });
+      });
+      req.on('error', (e) => {
+        if (timer) clearTimeout(timer);
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        log(6, `${method} ${url.href} failed in ${Math.round(ms)} milliseconds: ${(e as NodeJS.ErrnoException).code ?? e.message}`);
+        reject(e);
+      });
+      if (timeoutMs > 0) {
+        timer = setTimeout(() => {
+          req.destroy(
+            new ConnectionError(`Unable to connect to the server ${this.host}: no response within the request timeout of ${formatDuration(timeoutMs)} (--request-timeout)`, 'Timeout', this.server.origin, true),
+          );
+        }, timeoutMs);
+      }
+      req.end(payload);
+    });
+  }
+}
+
+function truncate(s: string, n = 4096): string {
+  return s.length > n ? `${s.slice(0, n)}... (${s.length} bytes)` : s;
+}
+
+function quote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,201 @@
+// What create, replace, apply, delete and get share: the TYPE argument, flag parsing, reading and
+// validating the input, opening the cluster (a dynamic import: the cluster client and
+// @kubernetes/client-node load only here, when a command runs), and running many requests with
+// bounded concurrency while printing results in input order.
+
+import { Option, type Command } from 'commander';
+import type { ClusterClient } from '../cluster/client.ts';
+import { describeError, isClusterError, KubeconfigError, shortReason, wantsErrorPrefix } from '../cluster/errors.ts';
+import { parseDuration } from '../cluster/duration.ts';
+import { CommandError, InputError, UsageError } from '../core/errors.ts';
+import { validateDocuments, type EgressRuleObject, type ValidatedRule } from '../core/egressrule.ts';
+import { readAllDocuments } from '../io/input.ts';
+import { Progress } from '../print/progress.ts';
+import type { Context } from './common.ts';
+
+/** The names TYPE accepts, case-insensitively. */
+export const TYPE_NAMES = ['egressrule', 'egressrules', 'egress-rule', 'egress-rules', 'EgressRule', 'egressrules.config.istio.io'] as const;
+const TYPE_SET = new Set(TYPE_NAMES.map((t) => t.toLowerCase()).concat(['egressrule.config.istio.io']));
+
+export function isEgressRuleType(typed: string): boolean {
+  return TYPE_SET.has(typed.toLowerCase());
+}
+
+export function checkType(typed: string): void {
+  if (!isEgressRuleType(typed)) {
+    throw new CommandError(`configuration type ${typed} not found, the types are ${TYPE_NAMES.join(', ')}`);
+  }
+}
+
+export const DEFAULT_CONCURRENCY = 16;
+
+export type DryRun = 'none' | 'client' | 'server';
+
+export function parseDryRun(value: string | boolean | undefined): DryRun {
+  if (value === undefined || value === false || value === 'none') return 'none';
+  if (value === true || value === 'client') return 'client';
+  if (value === 'server') return 'server';
+  throw new UsageError(`invalid --dry-run value "${value}": use none, client or server`);
+}
+
+export function checkConcurrency(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--concurrency must be between 1 and 256, got ${n}`);
+}
+
+export function checkRequestTimeout(v: string | undefined): void {
+  if (v !== undefined && parseDuration(v) === undefined) {
+    throw new UsageError(`invalid --request-timeout "${v}": use a duration such as 30s, 1m or 500ms (0 for no limit)`);
+  }
+}
+
+/** The options every writing command takes. */
+export function addWriteOptions(cmd: Command, verb: string): Command {
+  return cmd
+    .option('-f, --filename <file>', `file, directory or - (standard input) with the objects to ${verb}; may be repeated`, (v: string, p: string[] = []) => [...p, v])
+    .addOption(new Option('--dry-run [strategy]', 'client: print what would be sent; server: send with dryRun=All (nothing stored)').preset('client'))
+    .option('--concurrency <n>', `requests in flight at most (default ${DEFAULT_CONCURRENCY})`, (v: string) => {
+      if (!/^\d+$/.test(v)) throw new UsageError(`invalid value "${v}" for --concurrency: not a positive integer`);
+      return Number(v);
+    });
+}
+
+/** Reads every input and validates every document; nothing is sent if anything is wrong. */
+export async function readRules(ctx: Context, files: string[], explicitNamespace: string | undefined, verb: string): Promise<ValidatedRule[]> {
+  const { documents, problems } = await readAllDocuments(files, ctx.io);
+  const v = validateDocuments(documents, { namespace: explicitNamespace });
+  const all = [...problems, ...v.problems];
+  if (all.length > 0) throw new InputError(all);
+  if (v.rules.length === 0) throw new CommandError(`no objects passed to ${verb}`);
+  return v.rules;
+}
+
+/** -n > metadata.namespace > the context's namespace > default. */
+export function withNamespace(object: EgressRuleObject, explicit: string | undefined, fallback: string): EgressRuleObject {
+  const namespace = explicit ?? object.metadata.namespace ?? fallback;
+  return { ...object, metadata: { ...object.metadata, namespace } };
+}
+
+/** Loads the cluster client (and with it @kubernetes/client-node) and reads the kubeconfig. */
+export async function openCluster(ctx: Context, concurrency = DEFAULT_CONCURRENCY): Promise<ClusterClient> {
+  const { connect } = await import('../cluster/client.ts');
+  try {
+    return await connect(ctx, { concurrency });
+  } catch (e) {
+    if (e instanceof KubeconfigError) throw new CommandError(e.message);
+    throw e;
+  }
+}
+
+/** The namespace objects go to when neither -n nor the object says: the context's, else default. */
+export async function contextNamespaceForDryRun(ctx: Context): Promise<string> {
+  try {
+    const client = await openCluster(ctx, 1);
+    client.close();
+    return client.defaultNamespace;
+  } catch {
+    return 'default';
+  }
+}
+
+/** One line for an error, as kubectl prints it. */
+export function errorLine(ctx: Context, e: unknown): string {
+  const text = describeError(e);
+  return wantsErrorPrefix(e) ? `${ctx.colors.error('error:')} ${text}\n` : `${text}\n`;
+}
+
+/** Turns an error that ends a command (a fatal cluster error) into a CommandError after printing it. */
+export function failWith(ctx: Context, e: unknown): never {
+  if (isClusterError(e)) {
+    ctx.io.stderr.write(errorLine(ctx, e));
+    throw new CommandError('', 1);
+  }
+  throw e;
+}
+
+function isFatal(e: unknown): boolean {
+  return isClusterError(e) && (e as { fatal: boolean }).fatal;
+}
+
+export interface BatchOptions<T> {
+  items: T[];
+  concurrency: number;
+  /** For progress and the summary: `created`, `replaced`, ... */
+  verb: string;
+  nameOf(item: T): string;
+  /** Does one item; resolves to its stdout text. Throws to report a failure. */
+  work(item: T): Promise<string>;
+}
+
+/**
+ * Runs `work` on every item, at most `concurrency` at a time; prints each result (stdout) or error
+ * (stderr) in input order as soon as everything before it is done; goes on past failures. A
+ * failure that concerns the connection rather than the object (refused, TLS, 401, missing CRD)
+ * stops sending: it is said once, and the objects not sent are named. Ends with
+ * `error: K of N objects were not VERB: name (Reason), ...` and exit 1 if anything failed.
+ */
+export async function runBatch<T>(ctx: Context, o: BatchOptions<T>): Promise<void> {
+  const { io } = ctx;
+  const n = o.items.length;
+  const results: Array<{ ok: true; out: string } | { ok: false; error: unknown } | undefined> = new Array(n);
+  let fatal: unknown;
+  let nextToStart = 0;
+  let nextToPrint = 0;
+  let done = 0;
+  const progress = new Progress(io.stderr, o.verb, n, io.env);
+
+  const flush = () => {
+    let cleared = false;
+    while (nextToPrint < n && results[nextToPrint] !== undefined) {
+      if (!cleared) {
+        progress.clear();
+        cleared = true;
+      }
+      const r = results[nextToPrint]!;
+      if (r.ok) io.stdout.write(r.out);
+      else if (!isFatal(r.error)) io.stderr.write(errorLine(ctx, r.error));
+      nextToPrint++;
+    }
+    progress.update(done);
+  };
+
+  const worker = async () => {
+    while (fatal === undefined && nextToStart < n) {
+      const i = nextToStart++;
+      try {
+        results[i] = { ok: true, out: await o.work(o.items[i]!) };
+      } catch (e) {
+        if (!isClusterError(e)) throw e;
+        results[i] = { ok: false, error: e };
+        if (isFatal(e) && fatal === undefined) fatal = e;
+      }
+      done++;
+      if (fatal === undefined) flush();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(o.concurrency, n) }, worker));
+  // After a fatal error, print what finished (in order), skipping what was never sent.
+  for (; nextToPrint < n; nextToPrint++) {
+    const r = results[nextToPrint];
+    if (r?.ok) io.stdout.write(r.out);
+    else if (r && !isFatal(r.error)) io.stderr.write(errorLine(ctx, r.error));
+  }
+  progress.clear();
+
+  const failed: string[] = [];
+  let succeeded = 0;
+  let otherFailures = 0;
+  results.length = n;
+  for (let i = 0; i < n; i++) {
+    const r = results[i];
+    if (r?.ok) succeeded++;
+    else {
+      if (r && !isFatal(r.error)) otherFailures++;
+      failed.push(`${o.nameOf(o.items[i]!)} (${r ? shortReason(r.error) : 'not sent'})`);
+    }
+  }
+  if (fatal !== undefined) io.stderr.write(errorLine(ctx, fatal));
+  if (failed.length === 0) return;
+  if (fatal !== undefined && succeeded === 0 && otherFailures === 0) throw new CommandError('', 1);
+  const shown = failed.length > 20 ? [...failed.slice(0, 20), `and ${failed.length - 20} more`] : failed;
+  throw new CommandError(`${failed.length} of ${n} objects were not ${o.verb}: ${shown.join(', ')}`);
+}

@@ -1,0 +1,123 @@
+// egressctl create -f FILE|-: create every EgressRule of the input. Every document is validated
+// before anything is sent; objects go out concurrently over kept-alive connections; results are
+// printed in input order; a failure does not stop the others.
+
+import type { Command } from 'commander';
+import { UsageError } from '../core/errors.ts';
+import type { IO } from '../io/streams.ts';
+import { makeResultPrinter, printWouldSend, yamlOf } from '../print/objects.ts';
+import { addGlobalOptions, makeContext, type Context } from './common.ts';
+import {
+  DEFAULT_CONCURRENCY,
+  addWriteOptions,
+  checkConcurrency,
+  checkRequestTimeout,
+  contextNamespaceForDryRun,
+  openCluster,
+  parseDryRun,
+  readRules,
+  runBatch,
+  withNamespace,
+  type DryRun,
+} from './cluster-support.ts';
+
+export type WriteOutput = 'default' | 'name' | 'yaml' | 'json';
+
+export interface WriteCommandOptions {
+  files: string[];
+  /** An explicit -n, if given. */
+  namespace?: string;
+  dryRun: DryRun;
+  output: WriteOutput;
+  concurrency: number;
+  requestTimeout?: string;
+  /** Positional arguments, which these commands do not take. */
+  args: string[];
+}
+
+/** Flags and arguments into options. No I/O. */
+export function completeWrite(raw: Record<string, unknown>, args: string[]): WriteCommandOptions {
+  return {
+    files: (raw.filename as string[] | undefined) ?? [],
+    namespace: raw.namespace as string | undefined,
+    dryRun: parseDryRun(raw.dryRun as string | boolean | undefined),
+    output: parseWriteOutput(raw.output as string | undefined),
+    concurrency: (raw.concurrency as number | undefined) ?? DEFAULT_CONCURRENCY,
+    requestTimeout: raw.requestTimeout as string | undefined,
+    args,
+  };
+}
+
+export function parseWriteOutput(v: string | undefined): WriteOutput {
+  if (v === undefined || v === '') return 'default';
+  if (v === 'name' || v === 'yaml' || v === 'json') return v;
+  throw new UsageError(`unknown output format "${v}": use name or yaml (json with --dry-run=client)`);
+}
+
+/** Usage checks, no I/O: exit 2 with the usage line. */
+export function validateWrite(o: WriteCommandOptions, verb: string): void {
+  if (o.args.length > 0) throw new UsageError(`${verb} takes no arguments`);
+  if (o.files.length === 0) throw new UsageError('filename not specified (see --filename or -f)');
+  checkConcurrency(o.concurrency);
+  checkRequestTimeout(o.requestTimeout);
+  if (o.output === 'json' && o.dryRun !== 'client') throw new UsageError('-o json is available with --dry-run=client; use -o yaml or -o name');
+}
+
+export async function runCreate(ctx: Context, o: WriteCommandOptions): Promise<void> {
+  const rules = await readRules(ctx, o.files, o.namespace, 'create');
+  if (o.dryRun === 'client') {
+    const ns = await contextNamespaceForDryRun(ctx);
+    const objects = rules.map((r) => withNamespace(r.object, o.namespace, ns));
+    ctx.io.stdout.write(printWouldSend(objects, o.output === 'default' ? 'yaml' : o.output));
+    return;
+  }
+  const client = await openCluster(ctx, o.concurrency);
+  try {
+    const objects = rules.map((r) => withNamespace(r.object, o.namespace, client.defaultNamespace));
+    const printer = makeResultPrinter(o.output === 'name' ? 'name' : 'default');
+    const dryRun = o.dryRun === 'server';
+    await runBatch(ctx, {
+      items: objects,
+      concurrency: o.concurrency,
+      verb: 'created',
+      nameOf: (x) => x.metadata.name,
+      async work(obj) {
+        const r = await client.egressRules.create(obj, { dryRun });
+        if (r.recovered) ctx.log(1, `${obj.metadata.name}: the answer to the create was lost; the object stored is the one sent, so it counts as created`);
+        return o.output === 'yaml' ? `${yamlOf(r.object)}---\n` : printer.created(r.object, dryRun);
+      },
+    });
+  } finally {
+    client.close();
+  }
+}
+
+export const SEED_CREATE_EXAMPLE = `  # Create the egress rules of the "Control Egress TCP Traffic" task from a heredoc
+  cat <<EOF | egressctl create -f -
+  kind: EgressRule
+  metadata:
+    name: wikipedia-range1
+  spec:
+    destination:
+        service: 91.198.174.192/27
+    ports:
+        - port: 443
+          protocol: tcp
+  EOF`;
+
+export function registerCreate(program: Command, io: IO): void {
+  const cmd = program
+    .command('create')
+    .description('create every EgressRule in the input (all validated before anything is sent)')
+    .argument('[args...]')
+    .usage('-f FILE|- [flags]');
+  addWriteOptions(cmd, 'create');
+  cmd.option('-o, --output <format>', 'name: print egressrule.config.istio.io/NAME lines; yaml: the stored objects');
+  addGlobalOptions(cmd, { cluster: true });
+  cmd.addHelpText('after', `\nExamples:\n${SEED_CREATE_EXAMPLE}\n\n  # Everything in a directory, into the context's namespace\n  egressctl create -f rules/\n`);
+  cmd.action(async (args: string[], raw: Record<string, unknown>) => {
+    const o = completeWrite(raw, args);
+    validateWrite(o, 'create');
+    await runCreate(makeContext(io, raw), o);
+  });
+}

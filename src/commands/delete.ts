@@ -1,0 +1,121 @@
+// egressctl delete TYPE NAME... | -f FILE|-: delete EgressRules by name (in -n, else the context's
+// namespace, else default) or those of the input; goes on past failures and reports all of them.
+
+import type { Command } from 'commander';
+import { UsageError } from '../core/errors.ts';
+import type { IO } from '../io/streams.ts';
+import { makeResultPrinter } from '../print/objects.ts';
+import { ApiError } from '../cluster/errors.ts';
+import { addGlobalOptions, makeContext, type Context } from './common.ts';
+import {
+  DEFAULT_CONCURRENCY,
+  checkConcurrency,
+  checkRequestTimeout,
+  checkType,
+  openCluster,
+  parseDryRun,
+  readRules,
+  runBatch,
+  withNamespace,
+  type DryRun,
+} from './cluster-support.ts';
+
+export interface DeleteOptions {
+  files: string[];
+  /** TYPE as typed (delete by name). */
+  type?: string;
+  names: string[];
+  namespace?: string;
+  dryRun: DryRun;
+  output: 'default' | 'name';
+  concurrency: number;
+  ignoreNotFound: boolean;
+  requestTimeout?: string;
+  args: string[];
+}
+
+export function completeDelete(raw: Record<string, unknown>, args: string[]): DeleteOptions {
+  const output = raw.output as string | undefined;
+  if (output !== undefined && output !== 'name') throw new UsageError(`unknown output format "${output}": delete prints names only (-o name)`);
+  return {
+    files: (raw.filename as string[] | undefined) ?? [],
+    type: args[0],
+    names: args.slice(1),
+    namespace: raw.namespace as string | undefined,
+    dryRun: parseDryRun(raw.dryRun as string | boolean | undefined),
+    output: output === 'name' ? 'name' : 'default',
+    concurrency: (raw.concurrency as number | undefined) ?? DEFAULT_CONCURRENCY,
+    ignoreNotFound: raw.ignoreNotFound === true,
+    requestTimeout: raw.requestTimeout as string | undefined,
+    args,
+  };
+}
+
+export function validateDelete(o: DeleteOptions): void {
+  if (o.files.length > 0) {
+    if (o.args.length > 0) throw new UsageError('delete takes no arguments when the file option is used');
+  } else if (o.args.length < 2) {
+    throw new UsageError('provide configuration type and name or -f option');
+  }
+  if (o.dryRun === 'client') throw new UsageError('--dry-run=client is not available for delete; use --dry-run=server');
+  checkConcurrency(o.concurrency);
+  checkRequestTimeout(o.requestTimeout);
+  if (o.type !== undefined && o.files.length === 0) checkType(o.type);
+}
+
+export async function runDelete(ctx: Context, o: DeleteOptions): Promise<void> {
+  const byFile = o.files.length > 0;
+  const rules = byFile ? await readRules(ctx, o.files, o.namespace, 'delete') : [];
+  const client = await openCluster(ctx, o.concurrency);
+  try {
+    const printer = makeResultPrinter(o.output);
+    const dryRun = o.dryRun === 'server';
+    const items = byFile
+      ? rules.map((r) => withNamespace(r.object, o.namespace, client.defaultNamespace).metadata)
+      : [...new Set(o.names)].map((name) => ({ name, namespace: o.namespace ?? client.defaultNamespace }));
+    await runBatch(ctx, {
+      items,
+      concurrency: o.concurrency,
+      verb: 'deleted',
+      nameOf: (x) => x.name,
+      async work(x) {
+        try {
+          await client.egressRules.delete(x.namespace!, x.name, { dryRun });
+        } catch (e) {
+          if (o.ignoreNotFound && e instanceof ApiError && e.status === 404 && !e.missingResource) return '';
+          throw e;
+        }
+        return byFile ? printer.deletedObject(x.namespace!, x.name, dryRun) : printer.deletedByName(o.type!, x.name, dryRun);
+      },
+    });
+  } finally {
+    client.close();
+  }
+}
+
+export function registerDelete(program: Command, io: IO): void {
+  const cmd = program
+    .command('delete')
+    .description('delete EgressRules by type and names, or those in the input')
+    .argument('[args...]')
+    .usage('TYPE NAME... | -f FILE|- [flags]')
+    .option('-f, --filename <file>', 'file, directory or - (standard input) with the objects to delete; may be repeated', (v: string, p: string[] = []) => [...p, v])
+    .option('--ignore-not-found', 'a missing object is not an error')
+    .option('--dry-run [strategy]', 'server: send with dryRun=All (nothing deleted)')
+    .option('--concurrency <n>', `requests in flight at most (default ${DEFAULT_CONCURRENCY})`, (v: string) => {
+      if (!/^\d+$/.test(v)) throw new UsageError(`invalid value "${v}" for --concurrency: not a positive integer`);
+      return Number(v);
+    })
+    .option('-o, --output <format>', 'name: print egressrule.config.istio.io/NAME lines');
+  addGlobalOptions(cmd, { cluster: true });
+  cmd.addHelpText(
+    'after',
+    `\nTYPE is one of egressrule, egressrules, egress-rule, egress-rules, EgressRule, egressrules.config.istio.io (any case).\n\nExamples:\n  # Remove the egress rules of the "Control Egress TCP Traffic" task\n  egressctl delete egressrule wikipedia-range1 wikipedia-range2 wikipedia-range3 wikipedia-range4 wikipedia-range5 -n default\n\n  # Remove the rules a file created\n  egressctl delete -f wikipedia-rules.yaml\n`,
+  );
+  cmd.action(async (args: string[], raw: Record<string, unknown>) => {
+    const o = completeDelete(raw, args);
+    validateDelete(o);
+    await runDelete(makeContext(io, raw), o);
+  });
+}
+

@@ -1,0 +1,111 @@
+// egressctl get TYPE [NAME...]: print EgressRules as a table (short, wide), YAML, a JSON List or
+// names; one namespace or all (-A); filtered by labels (-l); large collections read in pages.
+
+import type { Command } from 'commander';
+import { UsageError } from '../core/errors.ts';
+import type { IO } from '../io/streams.ts';
+import { GET_FORMATS, NO_RESOURCES, makeListPrinter, sortRules, type GetFormat, type PrintableRule } from '../print/objects.ts';
+import type { StoredEgressRule } from '../cluster/client.ts';
+import { ApiError, isClusterError } from '../cluster/errors.ts';
+import { addGlobalOptions, makeContext, parseIntFlag, type Context } from './common.ts';
+import { DEFAULT_CONCURRENCY, checkRequestTimeout, checkType, errorLine, failWith, openCluster } from './cluster-support.ts';
+import { CommandError } from '../core/errors.ts';
+
+export interface GetOptions {
+  type?: string;
+  names: string[];
+  namespace?: string;
+  allNamespaces: boolean;
+  selector?: string;
+  format: GetFormat;
+  chunkSize: number;
+  requestTimeout?: string;
+}
+
+export function completeGet(raw: Record<string, unknown>, args: string[]): GetOptions {
+  return {
+    type: args[0],
+    names: args.slice(1),
+    namespace: raw.namespace as string | undefined,
+    allNamespaces: raw.allNamespaces === true,
+    selector: raw.selector as string | undefined,
+    format: ((raw.output as string | undefined) ?? 'short') as GetFormat,
+    chunkSize: (raw.chunkSize as number | undefined) ?? 500,
+    requestTimeout: raw.requestTimeout as string | undefined,
+  };
+}
+
+export function validateGet(o: GetOptions): void {
+  if (!o.type) throw new UsageError('you must specify the type of resource to get, e.g. egressctl get egressrules');
+  if (!(GET_FORMATS as readonly string[]).includes(o.format)) throw new UsageError(`unknown output format "${o.format}": use one of ${GET_FORMATS.join(', ')}`);
+  if (o.chunkSize < 0) throw new UsageError('--chunk-size must not be negative');
+  if (o.allNamespaces && o.names.length > 0) throw new UsageError('a resource cannot be retrieved by name across all namespaces');
+  checkRequestTimeout(o.requestTimeout);
+  checkType(o.type);
+}
+
+export async function runGet(ctx: Context, o: GetOptions): Promise<void> {
+  const { io } = ctx;
+  const client = await openCluster(ctx, DEFAULT_CONCURRENCY);
+  const printer = makeListPrinter(o.format);
+  const namespace = o.allNamespaces ? undefined : (o.namespace ?? client.defaultNamespace);
+  const found: StoredEgressRule[] = [];
+  let failures = 0;
+  try {
+    if (o.names.length > 0) {
+      const names = [...new Set(o.names)];
+      const results = await Promise.all(
+        names.map((name) =>
+          client.egressRules.get(namespace!, name).then(
+            (r) => ({ ok: true as const, r }),
+            (e: unknown) => ({ ok: false as const, e }),
+          ),
+        ),
+      );
+      for (const x of results) {
+        if (x.ok) found.push(x.r);
+        else if (x.e instanceof ApiError && !x.e.fatal) {
+          io.stderr.write(errorLine(ctx, x.e));
+          failures++;
+        } else failWith(ctx, x.e);
+      }
+    } else {
+      for await (const page of client.egressRules.list({ namespace, labelSelector: o.selector, chunkSize: o.chunkSize })) found.push(...page);
+    }
+  } catch (e) {
+    if (isClusterError(e)) failWith(ctx, e);
+    throw e;
+  } finally {
+    client.close();
+  }
+  if (found.length === 0) {
+    const text = printer.empty();
+    if (text !== undefined) io.stdout.write(text);
+    else if (failures === 0) io.stderr.write(`${NO_RESOURCES}\n`);
+  } else {
+    io.stdout.write(printer.print(sortRules(found as PrintableRule[])));
+  }
+  if (failures > 0) throw new CommandError('', 1);
+}
+
+export function registerGet(program: Command, io: IO): void {
+  const cmd = program
+    .command('get')
+    .description('print EgressRules')
+    .argument('[args...]')
+    .usage('TYPE [NAME...] [-o short|wide|yaml|json|name] [-A] [-l SELECTOR] [flags]')
+    .option('-o, --output <format>', `output format: ${GET_FORMATS.join(', ')} (default short)`)
+    .option('-A, --all-namespaces', 'list the objects of every namespace')
+    .option('-l, --selector <selector>', 'label selector, e.g. app=web,tier!=db')
+    .option('--chunk-size <n>', 'read lists in pages of this many objects (0: one request)', parseIntFlag('--chunk-size'));
+  addGlobalOptions(cmd, { cluster: true });
+  cmd.addHelpText(
+    'after',
+    `\nTYPE is one of egressrule, egressrules, egress-rule, egress-rules, EgressRule, egressrules.config.istio.io (any case).\n\nExamples:\n  # The egress rules of the "Control Egress TCP Traffic" task\n  egressctl get egressrules\n\n  # One of them, as YAML\n  egressctl get egressrule wikipedia-range1 -o yaml\n`,
+  );
+  cmd.action(async (args: string[], raw: Record<string, unknown>) => {
+    const o = completeGet(raw, args);
+    validateGet(o);
+    await runGet(makeContext(io, raw), o);
+  });
+}
