@@ -1,5 +1,52 @@
-// Registers egressctl serve, the local Kubernetes-compatible API server (issue 3). Being written; registers nothing yet.
+// egressctl serve: the local Kubernetes-compatible API server (issue 3, shared/spec/api-server.md).
+// Only flags and help live here; the server is imported when the command runs (its own chunk).
 import type { Command } from 'commander';
 import type { IO } from '../io/streams.ts';
+import { addGlobalOptions, makeContext } from './common.ts';
 
-export function registerServe(_program: Command, _io: IO): void {}
+export function registerServe(program: Command, io: IO): void {
+  const cmd = program
+    .command('serve')
+    .description('run a local Kubernetes-compatible API server for Istio config (kubectl and egressctl can use it)')
+    .usage('[flags]')
+    .option('--listen <host:port>', 'address to listen on (port 0 = any free port)', '127.0.0.1:0')
+    .option('--data <dir>', 'keep the state (and the generated certificates) in this directory; default: memory only')
+    .option('--kubeconfig-out <file>', 'write a kubeconfig for this server (mode 0600; context egressctl-local)')
+    .option('--tls-cert <file>', 'serving certificate (PEM, may include the chain); default: one made with openssl')
+    .option('--tls-key <file>', 'private key of --tls-cert (PEM)')
+    .option('--token <token>', 'bearer token clients must send (default: a random one, written to --kubeconfig-out)')
+    .option('--insecure-http', 'serve plain HTTP without authentication (loopback only)', false)
+    .option('--pod-cidrs <list>', 'comma-separated pod CIDRs, one node per block (spec.podCIDR/podCIDRs); default: one node without')
+    .option('--service-cidr <cidr>', 'the service IP range (ServiceCIDR, and the range named in Service allocation errors)', '10.96.0.0/12')
+    .option('--without-crds', 'start without the Istio CRDs (a cluster where Istio is not installed)', false)
+    .option('--fault-injection', 'enable the /_egressctl/faults and /_egressctl/requests test endpoints', false);
+  addGlobalOptions(cmd, { cluster: false });
+  cmd.addHelpText('after', `
+Prints "Serving on URL" as its first line on stdout. Stops on SIGTERM or SIGINT after in-flight requests.
+
+Examples:
+  # A throw-away server with its kubeconfig; then use it with kubectl or egressctl
+  egressctl serve --kubeconfig-out /tmp/local.kubeconfig &
+  kubectl --kubeconfig /tmp/local.kubeconfig create -f wikipedia-rules.yaml
+
+  # State kept across restarts, two nodes' pod ranges and a service range
+  egressctl serve --data ~/.egressctl-serve --pod-cidrs 10.244.0.0/24,10.244.1.0/24 --service-cidr 10.0.0.0/16`);
+  cmd.action(async (raw: Record<string, unknown>) => {
+    const ctx = makeContext(io, raw);
+    const { runServe } = await import('../server/index.ts');
+    await runServe({
+      listen: raw.listen as string,
+      data: raw.data as string | undefined,
+      kubeconfigOut: raw.kubeconfigOut as string | undefined,
+      tlsCert: raw.tlsCert as string | undefined,
+      tlsKey: raw.tlsKey as string | undefined,
+      token: raw.token as string | undefined,
+      insecureHttp: raw.insecureHttp === true,
+      podCidrs: raw.podCidrs as string | undefined,
+      serviceCidr: raw.serviceCidr as string,
+      withoutCrds: raw.withoutCrds === true,
+      faultInjection: raw.faultInjection === true,
+      verbosity: ctx.global.verbosity,
+    }, io);
+  });
+}

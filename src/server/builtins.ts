@@ -1,0 +1,233 @@
+// The objects a fresh cluster has (namespaces, the `kubernetes` Service, nodes, the ServiceCIDR,
+// the Istio CRDs) and the type-specific rules for Services and Namespaces.
+import { isIP } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { formatCidr, formatIPv4, lastAddress, parseCidr, parseIPv4, type Cidr } from '../core/cidr.ts';
+import { UsageError } from '../core/errors.ts';
+import { errors } from './status.ts';
+import { CRD_TYPE, ISTIO_TYPES, SERVICE_CIDR_TYPE, typeKey, CORE_TYPES, type ResourceType } from './resources.ts';
+import { now } from './objects.ts';
+import type { Obj, Store } from './store.ts';
+
+export const NAMESPACES_KEY = '/namespaces';
+export const SERVICES_KEY = '/services';
+export const NODES_KEY = '/nodes';
+export const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'istio-system'];
+/** Namespaces kube-apiserver refuses to delete. */
+export const UNDELETABLE = new Set(['default', 'kube-system', 'kube-public']);
+
+export function namespaceType(): ResourceType {
+  return CORE_TYPES.find((t) => t.plural === 'namespaces')!;
+}
+
+export function serviceType(): ResourceType {
+  return CORE_TYPES.find((t) => t.plural === 'services')!;
+}
+
+export interface ClusterNetwork {
+  serviceCidr: Cidr;
+  serviceCidrText: string;
+  /** Per node: its pod CIDRs (at most one per IP family). */
+  nodePodCidrs: string[][];
+}
+
+/** Parses --service-cidr (IPv4) and --pod-cidrs (comma list; each IPv4/IPv6 block goes to its own node, paired by family). */
+export function parseNetwork(serviceCidr: string, podCidrs: string | undefined): ClusterNetwork {
+  const r = parseCidr(serviceCidr);
+  if (!r.ok) throw new UsageError(`invalid value "${serviceCidr}" for --service-cidr: ${r.error}`);
+  if (r.cidr.hostBitsSet) throw new UsageError(`invalid value "${serviceCidr}" for --service-cidr: host bits set; did you mean ${formatCidr(r.cidr)}?`);
+  if (r.cidr.prefix > 30) throw new UsageError(`invalid value "${serviceCidr}" for --service-cidr: the range is too small (prefix at most /30)`);
+  const v4: string[] = [];
+  const v6: string[] = [];
+  for (const raw of (podCidrs ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [addr, prefix, extra] = raw.split('/');
+    const family = isIP(addr ?? '');
+    const max = family === 6 ? 128 : 32;
+    if (!family || extra !== undefined || !/^\d+$/.test(prefix ?? '') || Number(prefix) > max || (family === 4 && !parseCidr(raw).ok)) {
+      throw new UsageError(`invalid value "${raw}" for --pod-cidrs: not a CIDR block (e.g. 10.244.0.0/24)`);
+    }
+    (family === 4 ? v4 : v6).push(raw);
+  }
+  const nodes: string[][] = [];
+  for (let i = 0; i < Math.max(v4.length, v6.length, 1); i++) nodes.push([v4[i], v6[i]].filter((x): x is string => !!x));
+  return { serviceCidr: r.cidr, serviceCidrText: formatCidr(r.cidr), nodePodCidrs: nodes };
+}
+
+function namespaceObject(name: string): Obj {
+  return {
+    apiVersion: 'v1', kind: 'Namespace',
+    metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  };
+}
+
+function meta(name: string, extra: Obj = {}): Obj {
+  return { name, uid: randomUUID(), creationTimestamp: now(), ...extra };
+}
+
+function crdObject(t: ResourceType, ts: string): Obj {
+  const names = { kind: t.kind, listKind: t.listKind, plural: t.plural, singular: t.singular, categories: t.categories };
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
+    metadata: meta(`${t.plural}.${t.group}`, { generation: 1, creationTimestamp: ts, labels: { istio: 'core' } }),
+    spec: {
+      group: t.group, names, scope: 'Namespaced',
+      versions: [{ name: t.version, served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      conversion: { strategy: 'None' },
+    },
+    status: {
+      acceptedNames: names,
+      conditions: [
+        { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: ts },
+        { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: ts },
+      ],
+      storedVersions: [t.version],
+    },
+  };
+}
+
+/** Fills a store with what a fresh cluster has; the built-in read-only objects are regenerated at every start. */
+export function seed(store: Store, net: ClusterNetwork, withCrds: boolean): void {
+  for (const ns of INITIAL_NAMESPACES) {
+    if (!store.get(NAMESPACES_KEY, '', ns)) {
+      const o = namespaceObject(ns);
+      o.metadata.uid = randomUUID();
+      o.metadata.creationTimestamp = now();
+      store.put(NAMESPACES_KEY, o);
+    }
+  }
+  if (!store.get(SERVICES_KEY, 'default', 'kubernetes')) {
+    const ip = formatIPv4(net.serviceCidr.base + 1);
+    store.put(SERVICES_KEY, {
+      apiVersion: 'v1', kind: 'Service',
+      metadata: meta('kubernetes', { namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } }),
+      spec: {
+        clusterIP: ip, clusterIPs: [ip], internalTrafficPolicy: 'Cluster', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack',
+        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None', type: 'ClusterIP',
+      },
+      status: { loadBalancer: {} },
+    });
+  }
+  const ts = now();
+  net.nodePodCidrs.forEach((cidrs, i) => {
+    const name = net.nodePodCidrs.length === 1 ? 'egressctl-local' : `egressctl-local-${i + 1}`;
+    const spec: Obj = {};
+    if (cidrs.length) {
+      spec.podCIDR = cidrs[0];
+      spec.podCIDRs = cidrs;
+    }
+    store.put(NODES_KEY, {
+      apiVersion: 'v1', kind: 'Node',
+      metadata: meta(name, { creationTimestamp: ts, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'node-role.kubernetes.io/control-plane': '' } }),
+      spec,
+      status: {
+        addresses: [{ type: 'InternalIP', address: `127.0.0.${i + 1}` }, { type: 'Hostname', address: name }],
+        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: ts, lastTransitionTime: ts }],
+        nodeInfo: { kubeletVersion: 'v1.32.0', kubeProxyVersion: 'v1.32.0', operatingSystem: 'linux', architecture: 'amd64', containerRuntimeVersion: 'egressctl://0', osImage: 'egressctl serve', kernelVersion: '', machineID: '', systemUUID: '', bootID: '' },
+      },
+    });
+  });
+  store.put(typeKey(SERVICE_CIDR_TYPE), {
+    apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR',
+    metadata: meta('kubernetes', { creationTimestamp: ts }),
+    spec: { cidrs: [net.serviceCidrText] },
+    status: { conditions: [{ type: 'Ready', status: 'True', reason: '', message: 'Kubernetes Service CIDR is ready', lastTransitionTime: ts }] },
+  });
+  if (withCrds) for (const t of ISTIO_TYPES) store.put(typeKey(CRD_TYPE), crdObject(t, ts));
+}
+
+/** Ephemeral (regenerated at start, never persisted) type keys. */
+export const EPHEMERAL = new Set([NODES_KEY, typeKey(SERVICE_CIDR_TYPE), typeKey(CRD_TYPE)]);
+
+function ipString(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/**
+ * Defaults and validates a Service as the registry does, allocating a cluster IP from the service
+ * range. Out of range: 422 with kube-apiserver's message naming the valid range.
+ */
+export function prepareService(store: Store, net: ClusterNetwork, svc: Obj, old?: Obj): void {
+  const name = svc.metadata.name;
+  const spec: Obj = svc.spec && typeof svc.spec === 'object' ? svc.spec : (svc.spec = {});
+  spec.type ??= 'ClusterIP';
+  const types = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
+  if (!types.includes(spec.type)) {
+    throw errors.invalid('Service', '', name, [{ field: 'spec.type', reason: 'FieldValueNotSupported', message: `Unsupported value: "${spec.type}": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"` }]);
+  }
+  spec.sessionAffinity ??= 'None';
+  const ports: Obj[] = Array.isArray(spec.ports) ? spec.ports : [];
+  for (const p of ports) {
+    p.protocol ??= 'TCP';
+    if (spec.type !== 'ExternalName') p.targetPort ??= p.port;
+  }
+  svc.status ??= { loadBalancer: {} };
+  if (spec.type === 'ExternalName') {
+    if (!spec.externalName) throw errors.invalid('Service', '', name, [{ field: 'spec.externalName', reason: 'FieldValueRequired', message: 'Required value' }]);
+    if (spec.clusterIP && spec.clusterIP !== 'None' && spec.clusterIP !== '') {
+      throw errors.invalid('Service', '', name, [{ field: 'spec.clusterIPs', reason: 'FieldValueForbidden', message: 'Forbidden: may not be set for ExternalName services' }]);
+    }
+    delete spec.clusterIP;
+    delete spec.clusterIPs;
+    return;
+  }
+  if (ports.length === 0) throw errors.invalid('Service', '', name, [{ field: 'spec.ports', reason: 'FieldValueRequired', message: 'Required value' }]);
+  spec.internalTrafficPolicy ??= 'Cluster';
+  if (old?.spec?.clusterIP) {
+    if (spec.clusterIP !== undefined && spec.clusterIP !== old.spec.clusterIP && spec.clusterIP !== '') {
+      throw errors.invalid('Service', '', name, [{ field: 'spec.clusterIPs[0]', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify([spec.clusterIP]).replace(/^\[/, '[]string{').replace(/\]$/, '}')}: may not change once set` }]);
+    }
+    spec.clusterIP = old.spec.clusterIP;
+    spec.clusterIPs = [old.spec.clusterIP];
+  } else if (spec.clusterIP === 'None') {
+    spec.clusterIPs = ['None'];
+  } else {
+    const wanted: string | undefined = spec.clusterIP || (Array.isArray(spec.clusterIPs) ? spec.clusterIPs[0] : undefined);
+    const list = `[]string{${JSON.stringify(wanted ?? '')}}`;
+    if (wanted) {
+      const n = parseIPv4(String(wanted));
+      if (n === undefined) {
+        throw errors.invalid('Service', '', name, [{ field: 'spec.clusterIPs[0]', reason: 'FieldValueInvalid', message: `Invalid value: "${ipString(wanted)}": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)` }]);
+      }
+      const inRange = n >= net.serviceCidr.base && n <= lastAddress(net.serviceCidr);
+      if (!inRange) {
+        throw errors.invalid('Service', '', name, [{ field: 'spec.clusterIPs', reason: 'FieldValueInvalid', message: `Invalid value: ${list}: failed to allocate IP ${wanted}: the provided IP (${wanted}) is not in the valid range. The range of valid IPs is ${net.serviceCidrText}` }]);
+      }
+      if (usedIPs(store).has(String(wanted))) {
+        throw errors.invalid('Service', '', name, [{ field: 'spec.clusterIPs', reason: 'FieldValueInvalid', message: `Invalid value: ${list}: failed to allocate IP ${wanted}: provided IP is already allocated` }]);
+      }
+      spec.clusterIP = String(wanted);
+    } else {
+      spec.clusterIP = allocate(store, net);
+    }
+    spec.clusterIPs = [spec.clusterIP];
+  }
+  spec.ipFamilies = ['IPv4'];
+  spec.ipFamilyPolicy ??= 'SingleStack';
+}
+
+function usedIPs(store: Store): Set<string> {
+  return new Set(store.list(SERVICES_KEY).map((s) => s.spec?.clusterIP).filter(Boolean));
+}
+
+function allocate(store: Store, net: ClusterNetwork): string {
+  const used = usedIPs(store);
+  const first = net.serviceCidr.base + 1;
+  const last = lastAddress(net.serviceCidr) - 1;
+  // Like the kube allocator, start somewhere in the range rather than always at the bottom.
+  const size = last - first + 1;
+  const start = Math.floor(Math.random() * size);
+  for (let i = 0; i < size; i++) {
+    const ip = formatIPv4(first + ((start + i) % size));
+    if (!used.has(ip)) return ip;
+  }
+  throw errors.internal(`range is full: ${net.serviceCidrText}`);
+}
+
+export function newNamespace(obj: Obj): void {
+  const name = obj.metadata.name;
+  obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': name };
+  obj.spec = { finalizers: ['kubernetes'] };
+  obj.status = { phase: 'Active' };
+}

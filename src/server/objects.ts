@@ -1,0 +1,201 @@
+// What the API server does to every object it is sent: decoding checks (apiVersion, kind,
+// namespace, name), ObjectMeta normalisation, unknown-field handling (fieldValidation), and the
+// server-set metadata (uid, creationTimestamp, generation).
+import { randomUUID } from 'node:crypto';
+import { ApiError, errors, type Cause } from './status.ts';
+import { groupVersion, type ResourceType } from './resources.ts';
+import type { Obj } from './store.ts';
+
+const META_FIELDS = new Set([
+  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
+  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+]);
+
+/** Top-level fields a core kind knows; custom resources keep unknown fields (preserve-unknown-fields). */
+const CORE_FIELDS: Record<string, string[]> = {
+  Namespace: ['spec', 'status'],
+  Service: ['spec', 'status'],
+  ConfigMap: ['data', 'binaryData', 'immutable'],
+  Node: ['spec', 'status'],
+};
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export function fieldValidation(q: URLSearchParams): FieldValidation {
+  const v = q.get('fieldValidation');
+  if (v === null || v === '') return 'Warn';
+  if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
+  throw errors.badRequest(`fieldValidation must be one of "Ignore", "Strict", "Warn" (or empty), got: ${v}`);
+}
+
+export function isDryRun(q: URLSearchParams): boolean {
+  const values = q.getAll('dryRun');
+  if (values.length === 0) return false;
+  for (const v of values) {
+    if (v !== 'All') throw errors.invalid('CreateOptions', 'meta.k8s.io', '', [{ field: 'dryRun', message: `Unsupported value: "${v}": supported values: "All"`, reason: 'FieldValueNotSupported' }]);
+  }
+  return true;
+}
+
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+export function nameProblems(t: ResourceType, name: string): string[] {
+  if (t.kind === 'Namespace') {
+    const out: string[] = [];
+    if (name.length > 63) out.push('must be no more than 63 characters');
+    if (!DNS1123_LABEL.test(name)) out.push("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
+    return out;
+  }
+  if (t.kind === 'Service') {
+    const out: string[] = [];
+    if (name.length > 63) out.push('must be no more than 63 characters');
+    if (!DNS1035_LABEL.test(name)) out.push("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
+    return out;
+  }
+  const out: string[] = [];
+  if (name.length > 253) out.push('must be no more than 253 characters');
+  if (!DNS1123_SUBDOMAIN.test(name)) out.push("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
+  return out;
+}
+
+export function nameCauses(t: ResourceType, name: string): Cause[] {
+  return nameProblems(t, name).map((p) => ({ field: 'metadata.name', message: `Invalid value: "${name}": ${p}`, reason: 'FieldValueInvalid' }));
+}
+
+/** Path-segment names (GET/DELETE on an invalid name is simply not found; kube checks path segments only for '/', '.', '..'). */
+export function checkPathName(name: string): void {
+  if (name === '.' || name === '..' || name.includes('%') || name.includes('/')) throw errors.badRequest(`invalid resource name "${name}": may not be '.' or '..' or contain '/' or '%'`);
+}
+
+export function now(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+export interface Decoded {
+  obj: Obj;
+  warnings: string[];
+}
+
+/**
+ * Checks a decoded request body against the URL and normalises it as kube-apiserver's decoder
+ * does. Unknown fields: Strict → 400, Warn → warnings, Ignore → dropped silently.
+ */
+export function decodeObject(t: ResourceType, body: unknown, urlNs: string | undefined, mode: FieldValidation): Decoded {
+  const gv = groupVersion(t);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw errors.badRequest(`the object provided is unrecognized (must be of type ${t.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
+  }
+  const obj = body as Obj;
+  const excerpt = JSON.stringify(obj).slice(0, 30);
+  if (t.custom) {
+    if (!obj.kind) throw errors.badRequest(`Object 'Kind' is missing in '${JSON.stringify(obj)}'`);
+    if (!obj.apiVersion) throw errors.badRequest(`Object 'apiVersion' is missing in '${JSON.stringify(obj)}'`);
+  } else {
+    obj.kind ??= t.kind;
+    obj.apiVersion ??= gv;
+  }
+  if (obj.apiVersion !== gv) throw errors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${gv})`);
+  if (typeof obj.kind !== 'string') throw errors.badRequest(`the object provided is unrecognized (must be of type ${t.kind}): kind must be a string (${excerpt})`);
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  if (typeof obj.metadata !== 'object' || Array.isArray(obj.metadata)) {
+    throw errors.badRequest(`${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: json: cannot unmarshal ${Array.isArray(obj.metadata) ? 'array' : typeof obj.metadata} into Go struct field ObjectMeta.metadata of type v1.ObjectMeta`);
+  }
+  const unknown: string[] = [];
+  for (const k of Object.keys(obj.metadata)) {
+    if (!META_FIELDS.has(k)) {
+      unknown.push(`metadata.${k}`);
+      delete obj.metadata[k];
+    }
+  }
+  if (!t.custom) {
+    const known = new Set(['apiVersion', 'kind', 'metadata', ...(CORE_FIELDS[t.kind] ?? [])]);
+    for (const k of Object.keys(obj)) {
+      if (!known.has(k)) {
+        unknown.unshift(k);
+        delete obj[k];
+      }
+    }
+  }
+  if (obj.kind !== t.kind) {
+    throw errors.invalid(obj.kind, t.group, obj.metadata.name ?? '', [{ field: 'kind', message: `Invalid value: "${obj.kind}": must be ${t.kind}`, reason: 'FieldValueInvalid' }]);
+  }
+  const warnings: string[] = [];
+  if (unknown.length > 0) {
+    if (mode === 'Strict') {
+      throw errors.badRequest(`${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`);
+    }
+    if (mode === 'Warn') for (const u of unknown) warnings.push(`unknown field "${u}"`);
+  }
+  const meta = obj.metadata;
+  if (t.namespaced) {
+    if (meta.namespace !== undefined && meta.namespace !== '' && urlNs !== undefined && meta.namespace !== urlNs) {
+      throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    if (urlNs !== undefined) meta.namespace = urlNs;
+  } else {
+    delete meta.namespace;
+  }
+  for (const k of ['labels', 'annotations'] as const) {
+    if (meta[k] !== undefined && (typeof meta[k] !== 'object' || meta[k] === null || Array.isArray(meta[k]))) {
+      throw errors.badRequest(`${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: json: cannot unmarshal ${typeof meta[k]} into Go struct field ObjectMeta.metadata.${k} of type map[string]string`);
+    }
+    if (meta[k] && Object.keys(meta[k]).length === 0) delete meta[k];
+  }
+  delete meta.selfLink;
+  delete meta.managedFields;
+  return { obj, warnings };
+}
+
+const GENERATE = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** Validation common to create and update: the name. */
+export function validateMeta(t: ResourceType, obj: Obj): void {
+  const meta = obj.metadata;
+  if (!meta.name && meta.generateName) {
+    let suffix = '';
+    for (let i = 0; i < 5; i++) suffix += GENERATE[Math.floor(Math.random() * GENERATE.length)];
+    meta.name = `${meta.generateName}${suffix}`;
+  }
+  if (!meta.name) {
+    throw errors.invalid(t.kind, t.group, '', [{ field: 'metadata.name', message: 'Required value: name or generateName is required', reason: 'FieldValueRequired' }]);
+  }
+  if (typeof meta.name !== 'string') throw errors.badRequest(`${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: json: cannot unmarshal ${typeof meta.name} into Go struct field ObjectMeta.metadata.name of type string`);
+  const causes = nameCauses(t, meta.name);
+  if (causes.length) throw errors.invalid(t.kind, t.group, meta.name, causes);
+  for (const [k, v] of Object.entries(meta.labels ?? {})) {
+    if (typeof v !== 'string') throw errors.badRequest(`${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: json: cannot unmarshal ${typeof v} into Go struct field ObjectMeta.metadata.labels of type string`);
+    if (v.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v)) {
+      throw errors.invalid(t.kind, t.group, meta.name, [{ field: `metadata.labels`, message: `Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`, reason: 'FieldValueInvalid' }]);
+    }
+    void k;
+  }
+}
+
+/** Server-set metadata on create. */
+export function stampNew(t: ResourceType, obj: Obj): void {
+  const meta = obj.metadata;
+  meta.uid = randomUUID();
+  meta.creationTimestamp = now();
+  delete meta.deletionTimestamp;
+  delete meta.deletionGracePeriodSeconds;
+  if (t.custom || t.kind === 'CustomResourceDefinition') meta.generation = 1;
+  else delete meta.generation;
+}
+
+/** Keeps what an update may not change; bumps generation when anything outside metadata changed. */
+export function carryOver(t: ResourceType, obj: Obj, old: Obj): void {
+  const meta = obj.metadata;
+  meta.uid = old.metadata.uid;
+  meta.creationTimestamp = old.metadata.creationTimestamp;
+  if (old.metadata.generation !== undefined) {
+    const strip = (o: Obj) => JSON.stringify({ ...o, metadata: undefined });
+    meta.generation = old.metadata.generation + (strip(obj) !== strip(old) ? 1 : 0);
+  } else delete meta.generation;
+  delete meta.deletionTimestamp;
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError;
+}

@@ -1,0 +1,122 @@
+// OpenAPI: /openapi/v2 as an empty protobuf document (enough for kubectl's validation paths) and
+// /openapi/v3 (an index of group-versions with content hashes, and per group-version documents whose
+// PATCH operations prove to kubectl that the server does field validation).
+import { createHash } from 'node:crypto';
+import { groupVersion, type Catalog, type ResourceType } from './resources.ts';
+import { VERSION_INFO } from './discovery.ts';
+
+export const OPENAPI_V2_CONTENT_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+
+function schemaName(t: ResourceType): string {
+  const g = t.group ? t.group.split('.').reverse().join('.') : 'io.k8s.api.core';
+  return t.group ? `${g}.${t.version}.${t.kind}` : `${g}.${t.version}.${t.kind}`;
+}
+
+function schemaFor(t: ResourceType): unknown {
+  const gvk = { group: t.group, version: t.version, kind: t.kind };
+  const props: Record<string, unknown> = {
+    apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
+    kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+    metadata: { allOf: [{ $ref: `#/components/schemas/${OBJECT_META}` }], description: "Standard object's metadata." },
+  };
+  if (t.kind === 'ConfigMap') {
+    props.data = { type: 'object', additionalProperties: { type: 'string', default: '' } };
+    props.binaryData = { type: 'object', additionalProperties: { type: 'string', format: 'byte' } };
+    props.immutable = { type: 'boolean' };
+  } else {
+    props.spec = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+    if (!t.custom) props.status = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  }
+  const s: Record<string, unknown> = { type: 'object', properties: props, 'x-kubernetes-group-version-kind': [gvk] };
+  if (t.custom) s['x-kubernetes-preserve-unknown-fields'] = true;
+  return s;
+}
+
+const OBJECT_META_SCHEMA = {
+  type: 'object',
+  description: 'ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.',
+  properties: {
+    annotations: { type: 'object', additionalProperties: { type: 'string', default: '' } },
+    creationTimestamp: { type: 'string', format: 'date-time' },
+    deletionGracePeriodSeconds: { type: 'integer', format: 'int64' },
+    deletionTimestamp: { type: 'string', format: 'date-time' },
+    finalizers: { type: 'array', items: { type: 'string', default: '' } },
+    generateName: { type: 'string' },
+    generation: { type: 'integer', format: 'int64' },
+    labels: { type: 'object', additionalProperties: { type: 'string', default: '' } },
+    managedFields: { type: 'array', items: { type: 'object' } },
+    name: { type: 'string' },
+    namespace: { type: 'string' },
+    ownerReferences: { type: 'array', items: { type: 'object' } },
+    resourceVersion: { type: 'string' },
+    selfLink: { type: 'string' },
+    uid: { type: 'string' },
+  },
+};
+
+function q(name: string, type = 'string'): unknown {
+  return { name, in: 'query', schema: { type, uniqueItems: true } };
+}
+
+function paths(gv: { group: string; version: string; types: ResourceType[] }): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const prefix = gv.group ? `/apis/${gv.group}/${gv.version}` : `/api/${gv.version}`;
+  for (const t of gv.types) {
+    const gvk = { group: t.group, version: t.version, kind: t.kind };
+    const ref = { $ref: `#/components/schemas/${schemaName(t)}` };
+    const itemPath = t.namespaced ? `${prefix}/namespaces/{namespace}/${t.plural}/{name}` : `${prefix}/${t.plural}/{name}`;
+    const collPath = t.namespaced ? `${prefix}/namespaces/{namespace}/${t.plural}` : `${prefix}/${t.plural}`;
+    const pathParams = [
+      { name: 'name', in: 'path', description: `name of the ${t.kind}`, required: true, schema: { type: 'string', uniqueItems: true } },
+      ...(t.namespaced ? [{ name: 'namespace', in: 'path', description: 'object name and auth scope, such as for teams and projects', required: true, schema: { type: 'string', uniqueItems: true } }] : []),
+    ];
+    const op = (verb: string, action: string, extra: Record<string, unknown> = {}) => ({
+      tags: [`${t.group || 'core'}_${t.version}`],
+      description: `${verb} the specified ${t.kind}`,
+      operationId: `${verb}${t.namespaced ? 'Namespaced' : ''}${t.kind}`,
+      responses: { '200': { description: 'OK', content: { 'application/json': { schema: ref } } }, '401': { description: 'Unauthorized' } },
+      'x-kubernetes-action': action,
+      'x-kubernetes-group-version-kind': gvk,
+      ...extra,
+    });
+    const writeParams = [q('dryRun'), q('fieldManager'), q('fieldValidation')];
+    const item: Record<string, unknown> = { parameters: pathParams, get: op('read', 'get') };
+    if (!t.readOnly) {
+      item.put = op('replace', 'put', { parameters: writeParams, requestBody: { content: { '*/*': { schema: ref } }, required: true } });
+      item.delete = op('delete', 'delete', { parameters: [q('dryRun'), q('gracePeriodSeconds', 'integer'), q('propagationPolicy')] });
+      const patchTypes = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
+      if (!t.custom) patchTypes.push('application/strategic-merge-patch+json');
+      item.patch = op('patch', 'patch', {
+        parameters: [...writeParams, q('force', 'boolean')],
+        requestBody: { content: Object.fromEntries(patchTypes.map((c) => [c, { schema: { type: 'object' } }])), required: true },
+      });
+    }
+    out[itemPath] = item;
+    const coll: Record<string, unknown> = { parameters: pathParams.slice(1), get: op('list', 'list') };
+    if (!t.readOnly) coll.post = op('create', 'post', { parameters: writeParams, requestBody: { content: { '*/*': { schema: ref } }, required: true } });
+    out[collPath] = coll;
+  }
+  return out;
+}
+
+export interface OpenApiV3 {
+  index: unknown;
+  /** Documents by path under /openapi/v3/ (e.g. `apis/config.istio.io/v1alpha2`), serialised, with their hash. */
+  docs: Map<string, { body: string; hash: string }>;
+}
+
+export function buildOpenApiV3(catalog: Catalog): OpenApiV3 {
+  const docs = new Map<string, { body: string; hash: string }>();
+  for (const gv of catalog.groups) {
+    const key = gv.group ? `apis/${groupVersion(gv)}` : `api/${gv.version}`;
+    const schemas: Record<string, unknown> = { [OBJECT_META]: OBJECT_META_SCHEMA };
+    for (const t of gv.types) schemas[schemaName(t)] = schemaFor(t);
+    const body = JSON.stringify({ openapi: '3.0.0', info: { title: 'Kubernetes', version: VERSION_INFO.gitVersion }, paths: paths(gv), components: { schemas } });
+    const hash = createHash('sha512').update(body).digest('hex').toUpperCase();
+    docs.set(key, { body, hash });
+  }
+  const index = { paths: Object.fromEntries([...docs].map(([k, d]) => [k, { serverRelativeURL: `/openapi/v3/${k}?hash=${d.hash}` }])) };
+  return { index, docs };
+}

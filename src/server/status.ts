@@ -1,0 +1,125 @@
+// Kubernetes Status objects and the error that carries one from deep code to the HTTP layer.
+// Wording follows kube-apiserver (shared/spec/kubectl-probe-notes.md §4.1).
+
+export interface Cause {
+  reason?: string;
+  message: string;
+  field?: string;
+}
+
+export interface StatusDetails {
+  name?: string;
+  group?: string;
+  kind?: string;
+  uid?: string;
+  causes?: Cause[];
+  retryAfterSeconds?: number;
+}
+
+export interface Status {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: Record<string, never>;
+  status: 'Success' | 'Failure';
+  message?: string;
+  reason?: string;
+  details?: StatusDetails;
+  code?: number;
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+    readonly details?: StatusDetails,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  toStatus(): Status {
+    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason || undefined, code: this.code };
+    if (this.details) s.details = this.details;
+    if (!this.reason) delete s.reason;
+    return s;
+  }
+}
+
+/** `egressrules.config.istio.io`, or `namespaces` for the core group. */
+export function qualified(plural: string, group: string): string {
+  return group ? `${plural}.${group}` : plural;
+}
+
+function details(name: string, plural: string, group: string, extra: Partial<StatusDetails> = {}): StatusDetails {
+  const d: StatusDetails = { name };
+  if (group) d.group = group;
+  d.kind = plural;
+  return { ...d, ...extra };
+}
+
+export const errors = {
+  notFound(plural: string, group: string, name: string): ApiError {
+    return new ApiError(404, 'NotFound', `${qualified(plural, group)} "${name}" not found`, details(name, plural, group));
+  },
+  genericNotFound(): ApiError {
+    return new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  },
+  alreadyExists(plural: string, group: string, name: string): ApiError {
+    return new ApiError(409, 'AlreadyExists', `${qualified(plural, group)} "${name}" already exists`, details(name, plural, group));
+  },
+  conflict(plural: string, group: string, name: string, why = 'the object has been modified; please apply your changes to the latest version and try again'): ApiError {
+    return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(plural, group)} "${name}": ${why}`, details(name, plural, group));
+  },
+  /** 422: `Kind.group "name" is invalid: field: message` (core group: `Kind "name"`). */
+  invalid(kind: string, group: string, name: string, causes: Cause[]): ApiError {
+    const what = group ? `${kind}.${group}` : kind;
+    const msg = `${what} "${name}" is invalid: ${causes.length === 1 ? formatCause(causes[0]) : `[${causes.map(formatCause).join(', ')}]`}`;
+    const d: StatusDetails = { name };
+    if (group) d.group = group;
+    d.kind = kind;
+    d.causes = causes.map((c) => ({ reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field }));
+    return new ApiError(422, 'Invalid', msg, d);
+  },
+  badRequest(message: string): ApiError {
+    return new ApiError(400, 'BadRequest', message);
+  },
+  unauthorized(): ApiError {
+    return new ApiError(401, 'Unauthorized', 'Unauthorized');
+  },
+  methodNotAllowed(): ApiError {
+    return new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  },
+  notAcceptable(): ApiError {
+    return new ApiError(406, 'NotAcceptable', 'only the following media types are accepted: application/json, application/yaml, application/json;as=Table;v=v1;g=meta.k8s.io');
+  },
+  expired(message: string): ApiError {
+    return new ApiError(410, 'Expired', message);
+  },
+  unsupportedMediaType(contentType: string, patch: boolean, gvk?: string): ApiError {
+    const accepted = patch
+      ? 'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml'
+      : 'application/json, application/yaml';
+    const msg = gvk && patch
+      ? `${contentType} is not supported by ${gvk}: the body of the request was in an unknown format - accepted media types include: ${accepted}`
+      : `the body of the request was in an unknown format - accepted media types include: ${accepted}`;
+    return new ApiError(415, 'UnsupportedMediaType', msg);
+  },
+  /** A JSON patch that cannot be applied: kube-apiserver answers 422 with the patch error. */
+  invalidPatch(message: string): ApiError {
+    return new ApiError(422, 'Invalid', message);
+  },
+  internal(message: string): ApiError {
+    return new ApiError(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
+  },
+};
+
+/** `field: Invalid value: "x": message`, as apimachinery's field.Error prints. */
+export function formatCause(c: Cause): string {
+  return c.field ? `${c.field}: ${c.message}` : c.message;
+}
+
+export function successStatus(name: string, plural: string, group: string, uid: string): Status {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: details(name, plural, group, { uid }) };
+}
