@@ -17,6 +17,8 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
   // Some CommonJS dependencies of the cluster client call require() on Node built-ins.
