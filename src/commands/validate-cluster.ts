@@ -2,8 +2,34 @@
 // plain validate never imports the cluster client.
 import type { RuleSummary } from '../core/analysis.ts';
 import { CommandError } from '../core/errors.ts';
+import { describeError } from '../cluster/errors.ts';
 import type { Context } from './common.ts';
+import { openCluster } from './cluster-support.ts';
 
-export async function storedRuleSummaries(_ctx: Context): Promise<RuleSummary[]> {
-  throw new CommandError('validate --cluster needs the cluster client, which this build does not have yet');
+/**
+ * Every EgressRule stored in the cluster (all namespaces, read in pages), as summaries placed at
+ * `cluster egress-rule/NS/NAME`. A stored rule that the input redefines is left out: the input's
+ * version is the one that would be stored.
+ */
+export async function storedRuleSummaries(ctx: Context, input: readonly RuleSummary[]): Promise<RuleSummary[]> {
+  const redefined = new Set(input.map((r) => `${r.namespace}/${r.name}`));
+  const client = await openCluster(ctx);
+  const out: RuleSummary[] = [];
+  try {
+    for await (const page of client.egressRules.list({ chunkSize: 500 })) {
+      for (const o of page) {
+        const { namespace, name } = o.metadata;
+        if (redefined.has(`${namespace}/${name}`)) continue;
+        const service = typeof o.spec?.destination?.service === 'string' ? o.spec.destination.service : '';
+        const ports = Array.isArray(o.spec?.ports) ? o.spec.ports.filter((p: { port?: unknown; protocol?: unknown }) => typeof p?.port === 'number' && typeof p?.protocol === 'string') : [];
+        out.push({ namespace, name, service, ports, place: { source: `cluster egress-rule/${namespace}/${name}` } });
+      }
+    }
+  } catch (e) {
+    throw new CommandError(describeError(e));
+  } finally {
+    client.close();
+  }
+  ctx.log(2, `validate --cluster: ${out.length} stored rules from ${client.server}`);
+  return out;
 }

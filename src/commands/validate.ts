@@ -32,7 +32,7 @@ export function checkValidateOptions(o: ValidateOptions, args: readonly string[]
 }
 
 /** Reads, validates and analyses every document of every input. */
-export async function runValidate(o: ValidateOptions, io: IO, extraRules: () => Promise<RuleSummary[]> = async () => []): Promise<ValidateResult> {
+export async function runValidate(o: ValidateOptions, io: IO, extraRules: (input: readonly RuleSummary[]) => Promise<RuleSummary[]> = async () => []): Promise<ValidateResult> {
   const { paths, problems: errors } = await expandFiles(o.files, io);
   const validator = new StreamValidator({ namespace: o.namespace });
   const summaries: RuleSummary[] = [];
@@ -58,7 +58,7 @@ export async function runValidate(o: ValidateOptions, io: IO, extraRules: () => 
     }
   }
   if (objects === 0 && errors.length === 0) errors.push({ place: { source: o.files.join(', ') }, message: 'no objects passed to validate' });
-  summaries.push(...(await extraRules()));
+  if (errors.length === 0 || objects > 0) summaries.push(...(await extraRules(summaries)));
   return { objects, errors, warnings: analyzeRules(summaries) };
 }
 
@@ -84,7 +84,7 @@ Examples:
     const ctx = makeContext(io, raw);
     const o: ValidateOptions = { files: raw.filename as string[], strict: raw.strict === true, cluster: raw.cluster === true, namespace: ctx.global.namespace };
     checkValidateOptions(o, command.args);
-    const result = await runValidate(o, io, o.cluster ? () => clusterRules(ctx) : undefined);
+    const result = await runValidate(o, io, o.cluster ? (input) => clusterRules(ctx, input) : undefined);
     printProblems(io.stderr, ctx.colors, 'error', result.errors);
     printProblems(io.stderr, ctx.colors, 'warning', result.warnings);
     const summary = `${result.objects} object${result.objects === 1 ? '' : 's'} checked: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}`;
@@ -93,7 +93,7 @@ Examples:
   });
 }
 
-async function clusterRules(ctx: Context): Promise<RuleSummary[]> {
+async function clusterRules(ctx: Context, input: readonly RuleSummary[]): Promise<RuleSummary[]> {
   const { storedRuleSummaries } = await import('./validate-cluster.ts');
-  return storedRuleSummaries(ctx);
+  return storedRuleSummaries(ctx, input);
 }
