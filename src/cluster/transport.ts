@@ -73,7 +73,7 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
   return out;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Seconds (or an HTTP date) from a Retry-After header, in ms. */
 export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {

@@ -40,7 +40,7 @@ function ports(r: PrintableRule): string {
 }
 
 export function yamlOf(obj: unknown): string {
-  return yaml.dump(obj, { noRefs: true, lineWidth: -1, sortKeys: false });
+  return yaml.dump(obj, { noRefs: true, lineWidth: -1, sortKeys: false, noArrayIndent: true, quotingType: '"' });
 }
 
 export interface ListPrinter {
