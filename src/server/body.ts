@@ -1,6 +1,7 @@
 // Request bodies: JSON or YAML by Content-Type; anything else is 415.
 import yaml from 'js-yaml';
 import { errors } from './status.ts';
+import { PROTOBUF_CONTENT_TYPE, decodeProtobuf, protobufKindSupported } from './protobuf.ts';
 
 export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
@@ -11,6 +12,7 @@ export function parseBody(raw: Buffer, contentType: string | undefined, kind: st
   const mt = mediaType(contentType);
   if (mt === '' || mt === 'application/json' || mt === '*/*') return parseJson(raw, kind);
   if (mt === 'application/yaml') return parseYaml(raw, kind);
+  if (mt === PROTOBUF_CONTENT_TYPE && protobufKindSupported(kind)) return decodeProtobuf(raw, kind);
   throw errors.unsupportedMediaType(mt, false);
 }
 

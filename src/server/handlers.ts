@@ -279,10 +279,9 @@ export class ResourceApi {
     const dryRun = isDryRun(req.query);
     const mode = fieldValidation(req.query);
     const ct = mediaType(req.headers['content-type']);
-    const gvk = `${groupVersion(t)}, Kind=${t.kind}`;
     const supported = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
     if (!t.custom) supported.push('application/strategic-merge-patch+json');
-    if (!supported.includes(ct)) throw errors.unsupportedMediaType(ct, true, gvk);
+    if (!supported.includes(ct)) throw errors.unsupportedMediaType(ct, true, t.custom);
     const old = this.store.get(this.key(t), ns ?? '', name);
     if (ct === 'application/apply-patch+yaml') {
       if (!req.query.get('fieldManager')) {

@@ -97,14 +97,12 @@ export const errors = {
   expired(message: string): ApiError {
     return new ApiError(410, 'Expired', message);
   },
-  unsupportedMediaType(contentType: string, patch: boolean, gvk?: string): ApiError {
+  /** kubectl adds `<type> is not supported by <GVK>: ` itself for patches. */
+  unsupportedMediaType(_contentType: string, patch: boolean, custom = true): ApiError {
     const accepted = patch
-      ? 'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml'
-      : 'application/json, application/yaml';
-    const msg = gvk && patch
-      ? `${contentType} is not supported by ${gvk}: the body of the request was in an unknown format - accepted media types include: ${accepted}`
-      : `the body of the request was in an unknown format - accepted media types include: ${accepted}`;
-    return new ApiError(415, 'UnsupportedMediaType', msg);
+      ? `application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml${custom ? '' : ', application/strategic-merge-patch+json'}`
+      : custom ? 'application/json, application/yaml' : 'application/json, application/yaml, application/vnd.kubernetes.protobuf';
+    return new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted}`);
   },
   /** A JSON patch that cannot be applied: kube-apiserver answers 422 with the patch error. */
   invalidPatch(message: string): ApiError {
