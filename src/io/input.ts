@@ -51,16 +51,19 @@ export async function* readRawDocuments(path: string, io: IO): AsyncGenerator<St
   const input: Readable = path === '-' ? io.stdin : createReadStream(resolve(io.cwd, path));
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const splitter = new DocumentSplitter();
-  let offset = 0;
+  let lines = 0; // newlines decoded so far, to name the line of an invalid byte
   try {
     for await (const chunk of input) {
       let text: string;
       try {
         text = decoder.decode(chunk as Uint8Array, { stream: true });
       } catch {
-        throw new InputError([{ place: { source }, message: `not UTF-8 text (binary data?) near byte ${offset}` }]);
+        const lenient = new TextDecoder('utf-8').decode(chunk as Uint8Array);
+        const at = lenient.indexOf('\ufffd');
+        const line = lines + 1 + (lenient.slice(0, Math.max(at, 0)).match(/\n/g)?.length ?? 0);
+        throw new InputError([{ place: { source, line }, message: 'not UTF-8 text (binary data?)' }]);
       }
-      offset += (chunk as Uint8Array).length;
+      lines += text.match(/\n/g)?.length ?? 0;
       for (const doc of splitter.push(text)) yield { source, doc };
     }
     let tail: string;

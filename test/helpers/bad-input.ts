@@ -12,9 +12,13 @@ export function assertRefused(file: string, e: Expected, r: RunResult, what: str
   const path = join(BAD_INPUT_DIR, file);
   assert.equal(r.code, 1, `${what} ${file}: exit ${r.code}\n${r.stderr}`);
   let prefix = `error: ${path}: `;
-  if (e.document !== undefined) prefix += `document ${e.document}`;
-  if (e.item !== undefined) prefix += ` item ${e.item}`;
-  if (e.line !== undefined) prefix += ` (line ${e.line}`;
+  if (e.document !== undefined) {
+    prefix += `document ${e.document}`;
+    if (e.item !== undefined) prefix += ` item ${e.item}`;
+    if (e.line !== undefined) prefix += ` (line ${e.line}`;
+  } else if (e.line !== undefined) {
+    prefix = `error: ${path}:${e.line}: `;
+  }
   const lines = r.stderr.split('\n');
   assert.ok(lines.some((l) => l.startsWith(prefix) && l.includes(e.message)), `${what} ${file}: want "${prefix}...${e.message}", got:\n${r.stderr}`);
   assert.doesNotMatch(r.stderr, /\n\s+at .*:\d+:\d+/, `${what} ${file}: stack trace`);
