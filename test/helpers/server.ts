@@ -138,29 +138,31 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     // The data directory survives when the caller owns it (restart tests).
     rmSync(dir, { recursive: true, force: true });
   };
-  let done = false;
+  let ending: Promise<void> | undefined;
   const server: TestServer = {
     url,
     kubeconfig,
     token,
     dataDir,
     dir,
-    async stop() {
-      if (done) return;
-      done = true;
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-      cleanup();
+    stop() {
+      ending ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        await exited;
+        cleanup();
+      })();
+      return ending;
     },
-    async kill() {
-      if (done) return;
-      done = true;
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-      if (opts.dataDir === undefined) {
-        // Keep the data (it is inside dir) for a restart: only the rest goes.
-        for (const f of ['kubeconfig', 'kubectl-cache']) rmSync(join(dir, f), { recursive: true, force: true });
-      } else cleanup();
+    kill() {
+      ending ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        await exited;
+        if (opts.dataDir === undefined) {
+          // Keep the data (it is inside dir) for a restart on server.dataDir: only the rest goes.
+          for (const f of ['kubeconfig', 'kubectl-cache']) rmSync(join(dir, f), { recursive: true, force: true });
+        } else cleanup();
+      })();
+      return ending;
     },
     async faults(spec) {
       const r = await request(server, 'POST', '/_egressctl/faults', { body: spec });
