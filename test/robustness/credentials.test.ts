@@ -1,0 +1,69 @@
+// No credential (token, password, client key) appears in any output, at any verbosity, on success
+// or on failure.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { startServer, egressctl } from '../helpers/server.ts';
+
+const seed = 'fixtures/seed/wikipedia-rules.yaml';
+
+test('no token, password or key in the output of any cluster command at -v 0..9', async (t) => {
+  if (spawnSync('openssl', ['version']).status !== 0) return t.skip('openssl is not installed: cannot make a client key');
+  const server = await startServer();
+  after(() => server.stop());
+  const dir = mkdtempSync(join(tmpdir(), 'egressctl-cred-'));
+  spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=tester'], { stdio: 'ignore' });
+  const keyPem = readFileSync(join(dir, 'k.pem'), 'utf8');
+  const keyData = Buffer.from(keyPem).toString('base64');
+  const password = 'hunter2-' + Math.random().toString(36).slice(2);
+  const kc = yaml.load(readFileSync(server.kubeconfig, 'utf8')) as any;
+  const user = kc.users[0].user;
+  user['client-key-data'] = keyData;
+  user['client-certificate-data'] = Buffer.from(readFileSync(join(dir, 'c.pem'))).toString('base64');
+  const withCreds = join(dir, 'kubeconfig');
+  writeFileSync(withCreds, yaml.dump(kc), { mode: 0o600 });
+  const basic = structuredClone(kc);
+  delete basic.users[0].user.token;
+  basic.users[0].user.username = 'admin';
+  basic.users[0].user.password = password;
+  const withPassword = join(dir, 'kubeconfig-basic');
+  writeFileSync(withPassword, yaml.dump(basic), { mode: 0o600 });
+  const wrong = structuredClone(kc);
+  wrong.users[0].user.token = 'wrong-' + server.token;
+  const withWrongToken = join(dir, 'kubeconfig-wrong');
+  writeFileSync(withWrongToken, yaml.dump(wrong), { mode: 0o600 });
+
+  // Secrets and recognisable fragments of them (a key's base64 lines, its PEM body).
+  const secrets = [server.token, 'wrong-' + server.token, password, keyData.slice(0, 40), keyPem.split('\n')[1], Buffer.from(`admin:${password}`).toString('base64')];
+  const commands = [
+    ['create', '-f', seed],
+    ['get', 'egressrules'],
+    ['get', 'egressrules', '-o', 'yaml'],
+    ['get', 'egressrule', 'wikipedia-range1', '-o', 'json'],
+    ['apply', '-f', seed],
+    ['replace', '-f', seed],
+    ['validate', '--cluster', '-f', seed],
+    ['delete', '-f', seed],
+    ['delete', 'egressrule', 'missing'],
+  ];
+  let checked = 0;
+  for (const kubeconfig of [withCreds, withPassword, withWrongToken]) {
+    for (const v of ['0', '6', '9']) {
+      for (const args of commands) {
+        const r = await egressctl([...args, '-v', v], { env: { KUBECONFIG: kubeconfig, NO_COLOR: '1' } });
+        const out = r.stdout + r.stderr;
+        for (const s of secrets) assert.ok(!out.includes(s), `${args.join(' ')} -v ${v} (${kubeconfig}) printed a secret:\n${out}`);
+        checked++;
+      }
+    }
+  }
+  assert.equal(checked, 81);
+  // Control: the kubeconfig with the token really worked, and -v 9 really logs requests.
+  const r = await egressctl(['get', 'egressrules', '-v', '9'], { env: { KUBECONFIG: withCreds, NO_COLOR: '1' } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /GET .*egressrules/);
+});
