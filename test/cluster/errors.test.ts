@@ -1,0 +1,118 @@
+// End to end: each way of not reaching the cluster gets its own one-line message and exit 1:
+// a missing CRD, a wrong token (401), a refused connection, an unknown CA, no kubeconfig at all.
+// And no credential ever shows, even at -v=9.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, egressctl, startServer, type TestServer } from '../helpers/server.ts';
+
+const SEED = join(ROOT, 'fixtures/seed/wikipedia-rules.yaml');
+const MISSING_CRD =
+  'error: the server has no egressrules.config.istio.io: the EgressRule custom resource definition is not installed (Istio 0.2-0.7 installs it; `egressctl serve` serves it locally)\n';
+
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe('a cluster without the Istio CRDs', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ withoutCrds: true });
+  });
+  after(() => server.stop());
+
+  test('create, get and delete say the CRD is missing, once, and exit 1', async () => {
+    const env = { KUBECONFIG: server.kubeconfig };
+    for (const args of [['create', '-f', SEED], ['get', 'egressrules'], ['delete', 'egressrule', 'wikipedia-range1', 'wikipedia-range2'], ['apply', '-f', SEED], ['replace', '-f', SEED]]) {
+      const r = await egressctl(args, { env });
+      assert.equal(r.code, 1, args.join(' '));
+      assert.equal(r.stdout, '', args.join(' '));
+      assert.equal(r.stderr, MISSING_CRD, args.join(' '));
+    }
+  });
+});
+
+describe('connection and credential failures', () => {
+  let server: TestServer;
+  let dir: string;
+  before(async () => {
+    server = await startServer();
+    dir = mkdtempSync(join(tmpdir(), 'egressctl-errors-'));
+  });
+  after(async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a wrong token: 401, one line, exit 1, nothing created', async () => {
+    const bad = join(dir, 'bad-token');
+    assert.ok(server.token.length > 0);
+    writeFileSync(bad, readFileSync(server.kubeconfig, 'utf8').replace(server.token, 'not-the-token'));
+    const r = await egressctl(['create', '-f', SEED, '--kubeconfig', bad], {});
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `error: You must be logged in to the server (Unauthorized): ${server.url} rejected the credentials of the kubeconfig's user\n`);
+    const g = await egressctl(['get', 'egressrules', '-c', bad], {});
+    assert.equal(g.code, 1);
+    assert.equal(g.stderr.split('\n').length, 2);
+    assert.deepEqual((await server.get('/apis/config.istio.io/v1alpha2/namespaces/default/egressrules')).items, []);
+  });
+
+  test('a refused connection: kubectl\'s sentence, once, exit 1', async () => {
+    const port = await closedPort();
+    const closed = join(dir, 'closed');
+    writeFileSync(closed, readFileSync(server.kubeconfig, 'utf8').replace(/server: \S+/, `server: https://127.0.0.1:${port}`));
+    for (const args of [['create', '-f', SEED], ['get', 'egressrules'], ['delete', 'egressrule', 'a', 'b', 'c']]) {
+      const r = await egressctl([...args, '--kubeconfig', closed], {});
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr, `The connection to the server 127.0.0.1:${port} was refused - did you specify the right host or port?\n`);
+    }
+  });
+
+  test('an unknown certificate authority: a TLS message, exit 1', async () => {
+    const noCa = join(dir, 'no-ca');
+    const text = readFileSync(server.kubeconfig, 'utf8');
+    assert.match(text, /certificate-authority-data/);
+    writeFileSync(noCa, text.replace(/^(\s*)certificate-authority-data: .*$/m, '$1insecure-skip-tls-verify: false'));
+    const r = await egressctl(['get', 'egressrules', '--kubeconfig', noCa], {});
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: Unable to connect to the server 127\.0\.0\.1:\d+: TLS failed: certificate signed by unknown authority/);
+    assert.equal(r.stderr.split('\n').length, 2);
+  });
+
+  test('no kubeconfig anywhere: names the places looked at and suggests egressctl serve', async () => {
+    const home = mkdtempSync(join(dir, 'home-'));
+    const r = await egressctl(['get', 'egressrules'], { env: { KUBECONFIG: '', HOME: home, KUBERNETES_SERVICE_HOST: '' } });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: no kubeconfig found; looked at \$KUBECONFIG \(unset\), .*\.kube\/config \(no such file\), the in-cluster service account/);
+    assert.match(r.stderr, /egressctl serve/);
+    assert.doesNotMatch(r.stderr, /localhost:8080/);
+  });
+
+  test('no credential in any output, at -v=9, whatever the command', async () => {
+    const env = { KUBECONFIG: server.kubeconfig };
+    const runs = [
+      await egressctl(['create', '-f', SEED, '-v=9'], { env }),
+      await egressctl(['get', 'egressrules', '-o', 'yaml', '-v', '9'], { env }),
+      await egressctl(['apply', '-f', SEED, '-v=9'], { env }),
+      await egressctl(['replace', '-f', SEED, '-v=9'], { env }),
+      await egressctl(['delete', '-f', SEED, '-v=9'], { env }),
+      await egressctl(['get', 'egressrules', 'nope', '-v=9'], { env }),
+    ];
+    for (const r of runs) {
+      assert.ok(!(r.stdout + r.stderr).includes(server.token), 'the token was printed');
+    }
+    // The logs are there, with the header masked (so the check above looked at real logs).
+    assert.match(runs[0]!.stderr, /Authorization: Bearer <masked>/);
+    assert.match(runs[0]!.stderr, /POST https:\/\/127\.0\.0\.1:\d+\/apis\/config\.istio\.io\/v1alpha2\/namespaces\/default\/egressrules 201 Created in \d+ milliseconds/);
+    assert.equal(runs[4]!.code, 0);
+  });
+});
