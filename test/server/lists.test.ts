@@ -12,7 +12,7 @@ describe('lists, selectors, dry run and built-in resources', () => {
   let s: TestServer;
   before(async () => {
     s = await startServer({ podCidrs: '10.244.0.0/24,10.244.1.0/24', serviceCidr: '10.0.0.0/16' });
-    const labels = [{ tier: 'a' }, { tier: 'b' }, { tier: 'c' }, { tier: 'a', env: 'prod' }, {}, { env: 'dev' }, { tier: 'b', env: 'prod' }];
+    const labels: Array<Record<string, string>> = [{ tier: 'a' }, { tier: 'b' }, { tier: 'c' }, { tier: 'a', env: 'prod' }, {}, { env: 'dev' }, { tier: 'b', env: 'prod' }];
     for (let i = 0; i < 7; i++) assert.equal((await request(s, 'POST', BASE, { body: rule(`r${i}`, labels[i]) })).status, 201);
     assert.equal((await request(s, 'POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } } })).status, 201);
     assert.equal((await request(s, 'POST', '/apis/config.istio.io/v1alpha2/namespaces/other/egressrules', { body: rule('r0') })).status, 201);
