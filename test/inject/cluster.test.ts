@@ -1,0 +1,106 @@
+// --includeIPRanges=auto and --meshConfigMapName: against `egressctl serve` (end to end, built CLI)
+// and, for the paths a local server does not take, against a fake client.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, egressctl, request } from '../helpers/server.ts';
+import { discoverClusterRanges, readMeshConfigMap, type RequestClient } from '../../src/core/inject-cluster.ts';
+import { root } from './helpers.ts';
+
+const sleep = join(root, 'fixtures/samples/sleep-istio-0.2.yaml');
+
+test('auto: the pod ranges of the nodes and the ServiceCIDR, printed on stderr and passed with -i', async () => {
+  const server = await startServer({ podCidrs: '10.244.0.0/24,10.244.1.0/24,10.250.0.0/24', serviceCidr: '10.96.0.0/12' });
+  try {
+    const r = await egressctl(['kube-inject', '-f', sleep, '--includeIPRanges=auto', '--kubeconfig', server.kubeconfig], { env: { NO_COLOR: '1' } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /pod ranges 10\.244\.0\.0\/23,10\.250\.0\.0\/24 \(from nodes' spec\.podCIDRs\); service ranges 10\.96\.0\.0\/12 \(from ServiceCIDR objects\)/);
+    assert.match(r.stdout, /- "-i"\n\s+- 10\.244\.0\.0\/23,10\.250\.0\.0\/24,10\.96\.0\.0\/12\n/);
+
+    // With an exclude, subtracted from what the cluster reported.
+    const x = await egressctl(['kube-inject', '-f', sleep, '--includeIPRanges=auto', '--excludeIPRanges=10.250.0.0/24', '--kubeconfig', server.kubeconfig], { env: { NO_COLOR: '1' } });
+    assert.equal(x.code, 0, x.stderr);
+    assert.match(x.stdout, /- 10\.96\.0\.0\/12,10\.244\.0\.0\/23\n/);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('--meshConfigMapName reads key mesh of the ConfigMap in -i/--istioNamespace; a missing one is an error', async () => {
+  const server = await startServer({});
+  try {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'mesh-ns' }, data: { mesh: 'defaultConfig:\n  discoveryAddress: istio-pilot.mesh-ns:15003\n  drainDuration: 45s\n' } };
+    await request(server, 'POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'mesh-ns' } } });
+    const created = await request(server, 'POST', '/api/v1/namespaces/mesh-ns/configmaps', { body: cm });
+    assert.ok(created.status < 300, created.body);
+    const r = await egressctl(['kube-inject', '-f', sleep, '--meshConfigMapName', 'istio', '-i', 'mesh-ns', '--kubeconfig', server.kubeconfig], { env: { NO_COLOR: '1' } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /- istio-pilot\.mesh-ns:15003\n/);
+    assert.match(r.stdout, /- "--drainDuration"\n\s+- 45s\n/);
+
+    const missing = await egressctl(['kube-inject', '-f', sleep, '--meshConfigMapName', 'istio', '--kubeconfig', server.kubeconfig], { env: { NO_COLOR: '1' } });
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stdout, '');
+    assert.match(missing.stderr, /configmap "istio" from namespace "istio-system": not found/);
+  } finally {
+    await server.stop();
+  }
+});
+
+function fake(routes: Record<string, { status: number; body: any }>): RequestClient & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    async request(method, path, opts) {
+      calls.push(`${method} ${path}${opts?.query ? '?' + new URLSearchParams(opts.query) : ''}`);
+      return routes[`${method} ${path}`] ?? { status: 404, body: { kind: 'Status', reason: 'NotFound', message: 'the server could not find the requested resource' } };
+    },
+  };
+}
+
+test('auto without ServiceCIDR objects: the service range from the dry-run probe\'s error message', async () => {
+  const c = fake({
+    'GET /api/v1/nodes': { status: 200, body: { items: [{ spec: { podCIDR: '10.4.0.0/24' } }, { spec: { podCIDRs: ['10.4.1.0/24', 'fd00::/64'] } }], metadata: {} } },
+    'POST /api/v1/namespaces/default/services': {
+      status: 422,
+      body: { kind: 'Status', reason: 'Invalid', message: 'Service "egressctl-service-range-probe" is invalid: spec.clusterIPs: Invalid value: []string{"0.0.0.0"}: failed to allocate IP 0.0.0.0: provided IP is not in the valid range. The range of valid IPs is 10.7.240.0/20' },
+    },
+  });
+  const r = await discoverClusterRanges(c, 'default');
+  assert.deepEqual(r.pods, ['10.4.0.0/23']);
+  assert.deepEqual(r.services, ['10.7.240.0/20']);
+  assert.match(r.serviceSource, /dry-run/);
+  assert.ok(c.calls.includes('POST /api/v1/namespaces/default/services?dryRun=All'), c.calls.join('\n'));
+});
+
+test('auto fails clearly when the cluster does not tell', async () => {
+  const noNodes = fake({ 'GET /api/v1/nodes': { status: 200, body: { items: [{ spec: {} }] } }, 'GET /apis/networking.k8s.io/v1/servicecidrs': { status: 200, body: { items: [{ spec: { cidrs: ['10.96.0.0/12'] } }] } } });
+  await assert.rejects(discoverClusterRanges(noNodes, 'default'), /no node has spec\.podCIDRs.*give --includeIPRanges explicitly/);
+  const forbidden = fake({ 'GET /api/v1/nodes': { status: 403, body: { kind: 'Status', reason: 'Forbidden', message: 'nodes is forbidden: User "dev" cannot list resource "nodes"' } } });
+  await assert.rejects(discoverClusterRanges(forbidden, 'default'), /cannot list nodes for their pod ranges: \(Forbidden\) nodes is forbidden/);
+  const noKey = fake({ 'GET /api/v1/namespaces/istio-system/configmaps/istio': { status: 200, body: { data: { other: 'x' } } } });
+  await assert.rejects(readMeshConfigMap(noKey, 'istio-system', 'istio'), /missing configuration map key "mesh"/);
+});
+
+test('plain kube-inject never loads the cluster client', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'egressctl-inject-trace-'));
+  const trace = join(dir, 'trace.txt');
+  writeFileSync(trace, '');
+  const r = spawnSync(process.execPath, ['--import', join(root, 'test/helpers/trace-imports.mjs'), join(root, 'bin/egressctl.js'), 'kube-inject', '-f', sleep, '--includeIPRanges=10.0.0.0/8'], {
+    cwd: root, env: { ...process.env, EGRESSCTL_TRACE_IMPORTS: trace }, encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const modules = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+  assert.ok(modules.some((u) => u.includes('/dist/cli.js')), 'the tracer saw the CLI');
+  const loaded = modules.filter((u) => {
+    if (u.includes('@kubernetes/client-node')) return true;
+    if (!u.startsWith('file:')) return false;
+    const p = fileURLToPath(u);
+    return existsSync(p) && readFileSync(p, 'utf8').includes('node_modules/@kubernetes/client-node/');
+  });
+  assert.deepEqual(loaded, []);
+});
