@@ -47,15 +47,15 @@ export const ISTIO_TYPES: ResourceType[] = [
   istio('routerules', 'routerule', 'RouteRule'),
 ];
 
-function core(plural: string, singular: string, kind: string, namespaced: boolean, readOnly: boolean, shortNames?: string[]): ResourceType {
-  return { group: '', version: 'v1', plural, singular, kind, listKind: `${kind}List`, namespaced, readOnly, shortNames, custom: false };
+function core(plural: string, singular: string, kind: string, namespaced: boolean, readOnly: boolean, shortNames?: string[], categories?: string[]): ResourceType {
+  return { group: '', version: 'v1', plural, singular, kind, listKind: `${kind}List`, namespaced, readOnly, shortNames, categories, custom: false };
 }
 
 export const CORE_TYPES: ResourceType[] = [
   core('configmaps', 'configmap', 'ConfigMap', true, false, ['cm']),
   core('namespaces', 'namespace', 'Namespace', false, false, ['ns']),
   core('nodes', 'node', 'Node', false, true, ['no']),
-  core('services', 'service', 'Service', true, false, ['svc']),
+  core('services', 'service', 'Service', true, false, ['svc'], ['all']),
 ];
 
 export const CRD_TYPE: ResourceType = {
