@@ -104,3 +104,18 @@ test('plain kube-inject never loads the cluster client', () => {
   });
   assert.deepEqual(loaded, []);
 });
+
+test('auto with an unreachable cluster or no kubeconfig: kubectl\'s message, exit 1, nothing on stdout', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'egressctl-inject-kc-'));
+  const kc = join(dir, 'kubeconfig');
+  writeFileSync(kc, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
+  for (const [args, re] of [
+    [['--kubeconfig', kc], /The connection to the server 127\.0\.0\.1:1 was refused/],
+    [['--kubeconfig', join(dir, 'none')], /error: kubeconfig ".*none" not found/],
+  ] as Array<[string[], RegExp]>) {
+    const r = spawnSync(process.execPath, [join(root, 'bin/egressctl.js'), 'kube-inject', '-f', sleep, '--includeIPRanges=auto', '--request-timeout=5s', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, re);
+  }
+});
