@@ -169,7 +169,16 @@ export class ResourceApi {
     const watcher: Watcher = {
       typeKey: this.key(t),
       onEvent: (e) => {
-        if (inScope(e.object) && match(e.object)) send(e.type, e.object);
+        if (!inScope(e.object)) return;
+        const now = match(e.object);
+        if (e.type !== 'MODIFIED' || !e.prev) {
+          if (now) send(e.type, e.object);
+          return;
+        }
+        // An update that moves an object into or out of the selection is an ADDED or DELETED for this watch.
+        const before = match(e.prev);
+        if (now) send(before ? 'MODIFIED' : 'ADDED', e.object);
+        else if (before) send('DELETED', e.object);
       },
     };
     let fromRv: number;

@@ -9,6 +9,8 @@ export interface WatchEvent {
   type: EventType;
   typeKey: string;
   object: Obj;
+  /** For MODIFIED: the object before the change (selector transitions). */
+  prev?: Obj;
   rv: number;
 }
 
@@ -96,12 +98,12 @@ export class Store {
     const stored = clone(obj);
     stored.metadata.resourceVersion = String(rv);
     const key = nsName(stored);
-    const existed = this.bucket(typeKey).has(key);
+    const prev = this.bucket(typeKey).get(key);
     if (this.persistence && !this.ephemeral.has(typeKey)) {
       this.persistence.append({ rv, op: 'put', type: typeKey, ns: stored.metadata.namespace ?? '', name: stored.metadata.name, obj: stored });
     }
     this.bucket(typeKey).set(key, stored);
-    this.emit({ type: existed ? 'MODIFIED' : 'ADDED', typeKey, object: stored, rv });
+    this.emit(prev ? { type: 'MODIFIED', typeKey, object: stored, prev, rv } : { type: 'ADDED', typeKey, object: stored, rv });
     return clone(stored);
   }
 

@@ -78,9 +78,14 @@ describe('watch', () => {
     await request(s, 'POST', BASE, { body: rule('skip2', { app: 'db' }) });
     await request(s, 'POST', BASE, { body: rule('keep2', { app: 'web' }) });
     const [second] = await w.next(1);
-    w.close();
     assert.equal(second.type, 'ADDED');
     assert.equal(second.object.metadata.name, 'keep2');
+    // Relabelling moves objects into and out of the selection: ADDED and DELETED for this watch.
+    await request(s, 'PATCH', `${BASE}/skip`, { body: { metadata: { labels: { app: 'web' } } }, contentType: 'application/merge-patch+json' });
+    await request(s, 'PATCH', `${BASE}/keep`, { body: { metadata: { labels: { app: 'db' } } }, contentType: 'application/merge-patch+json' });
+    const moved = await w.next(2);
+    w.close();
+    assert.deepEqual(moved.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED skip', 'DELETED keep']);
   });
 
   test('the replay after an older resourceVersion includes what happened in between', async () => {
