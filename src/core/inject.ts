@@ -98,18 +98,87 @@ interface Template {
   pullPolicy: PullPolicy;
   initArgs: string[];
   status: string;
+  /** The injected init containers and proxy as YAML sequence items at column 0, dumped once. */
+  initBlock: string;
+  /** The proxy with CLUSTER_TOKEN where its serviceCluster goes. */
+  proxyBlock: string;
 }
+
+// Dumping the ~90 lines of sidecar again for every workload is most of the cost of a rewrite. They
+// are dumped once per stream and spliced into each document's dump in place of these tokens (plain
+// YAML scalars); the text is byte for byte what a full dump gives.
+const INIT_TOKEN = '__egressctl_inject_init__';
+const PROXY_TOKEN = (i: number) => `__egressctl_inject_proxy_${i}__`;
+const CLUSTER_TOKEN = '__egressctl_inject_service_cluster__';
+const TOKEN_LINE = /^( *)- __egressctl_inject_(?:init|proxy_(\d+))__$/gm;
+const ANY_TOKEN = '__egressctl_inject_';
 
 function makeTemplate(s: InjectSettings): Template {
   const initArgs = ['-p', String(s.mesh.proxyListenPort), '-u', String(s.sidecarProxyUID)];
   if (s.includeIPRanges) initArgs.push('-i', s.includeIPRanges);
-  return {
+  const t: Template = {
     initImage: `${s.hub}/proxy_init:${s.tag}`,
     proxyImage: s.debug ? `${s.hub}/proxy_debug:${s.tag}` : `${s.hub}/proxy:${s.tag}`,
     pullPolicy: PULL_POLICIES.includes(s.imagePullPolicy) ? s.imagePullPolicy : 'IfNotPresent',
     initArgs,
     status: `injected-version-${s.versionString}`,
+    initBlock: '',
+    proxyBlock: '',
   };
+  t.initBlock = yaml.dump(initContainers(s, t), DUMP_OPTIONS);
+  t.proxyBlock = yaml.dump([proxyContainer(s, t, CLUSTER_TOKEN)], DUMP_OPTIONS);
+  return t;
+}
+
+function initContainers(s: InjectSettings, t: Template): Obj[] {
+  const out: Obj[] = [{
+    name: INIT_CONTAINER,
+    image: t.initImage,
+    args: [...t.initArgs],
+    imagePullPolicy: t.pullPolicy,
+    securityContext: { capabilities: { add: ['NET_ADMIN'] }, privileged: true },
+  }];
+  if (s.coreDump) {
+    out.push({
+      name: CORE_DUMP_CONTAINER,
+      image: 'alpine',
+      command: ['/bin/sh'],
+      args: ['-c', `sysctl -w kernel.core_pattern=${s.mesh.defaultConfig.configPath}/core.%e.%p.%t && ulimit -c unlimited`],
+      imagePullPolicy: t.pullPolicy,
+      securityContext: { privileged: true },
+    });
+  }
+  return out;
+}
+
+function proxyContainer(s: InjectSettings, t: Template, serviceCluster: string): Obj {
+  const pc = s.mesh.defaultConfig;
+  return {
+    name: PROXY_CONTAINER,
+    image: t.proxyImage,
+    args: proxyArgs(s, serviceCluster),
+    env: [fieldEnv('POD_NAME', 'metadata.name'), fieldEnv('POD_NAMESPACE', 'metadata.namespace'), fieldEnv('INSTANCE_IP', 'status.podIP')],
+    imagePullPolicy: t.pullPolicy,
+    securityContext: { privileged: s.debug, readOnlyRootFilesystem: !s.debug, runAsUser: s.sidecarProxyUID },
+    volumeMounts: [
+      { name: 'istio-envoy', mountPath: pc.configPath },
+      { name: 'istio-certs', mountPath: AUTH_CERTS_PATH, readOnly: true },
+    ],
+  };
+}
+
+/** A string as a YAML scalar on one line, as the dumper writes it in a sequence; undefined if it needs more. */
+function scalar(v: string): string | undefined {
+  const d = yaml.dump(v, DUMP_OPTIONS);
+  return d.indexOf('\n') === d.length - 1 && !/^[|>]/.test(d) ? d.slice(0, -1) : undefined;
+}
+
+/** Replaces each token line of a dump by its block, indented as the token was. */
+function splice(text: string, t: Template, clusters: string[]): string {
+  return text.replace(TOKEN_LINE, (_line, indent: string, proxy: string | undefined) => {
+    const block = proxy === undefined ? t.initBlock : t.proxyBlock.replace(CLUSTER_TOKEN, clusters[Number(proxy)]);
+    return indent ? block.slice(0, -1).replace(/^/gm, indent) : block.slice(0, -1);
+  });
 }
 
 function proxyArgs(s: InjectSettings, serviceCluster: string): string[] {
@@ -137,43 +206,26 @@ function fieldEnv(name: string, fieldPath: string): Obj {
   return { name, valueFrom: { fieldRef: { fieldPath } } };
 }
 
-/** Adds the init containers, the proxy and the volumes to a pod spec (already checked). */
-function injectIntoPodSpec(s: InjectSettings, t: Template, spec: Obj, podMeta: Obj): void {
+/**
+ * Adds the init containers, the proxy and the volumes to a pod spec (already checked). With `fast`,
+ * the containers are tokens that `splice` replaces after the dump.
+ */
+function injectIntoPodSpec(s: InjectSettings, t: Template, spec: Obj, podMeta: Obj, clusters: string[] | undefined): void {
   const pc = s.mesh.defaultConfig;
-  const initContainers = (spec.initContainers as unknown[] | undefined) ?? [];
-  initContainers.push({
-    name: INIT_CONTAINER,
-    image: t.initImage,
-    args: [...t.initArgs],
-    imagePullPolicy: t.pullPolicy,
-    securityContext: { capabilities: { add: ['NET_ADMIN'] }, privileged: true },
-  });
-  if (s.coreDump) {
-    initContainers.push({
-      name: CORE_DUMP_CONTAINER,
-      image: 'alpine',
-      command: ['/bin/sh'],
-      args: ['-c', `sysctl -w kernel.core_pattern=${pc.configPath}/core.%e.%p.%t && ulimit -c unlimited`],
-      imagePullPolicy: t.pullPolicy,
-      securityContext: { privileged: true },
-    });
-  }
-  spec.initContainers = initContainers;
-
   const labels = podMeta.labels;
   const app = isObj(labels) && labels.app !== undefined && labels.app !== null ? String(labels.app) : undefined;
-  (spec.containers as unknown[]).push({
-    name: PROXY_CONTAINER,
-    image: t.proxyImage,
-    args: proxyArgs(s, app ?? pc.serviceCluster),
-    env: [fieldEnv('POD_NAME', 'metadata.name'), fieldEnv('POD_NAMESPACE', 'metadata.namespace'), fieldEnv('INSTANCE_IP', 'status.podIP')],
-    imagePullPolicy: t.pullPolicy,
-    securityContext: { privileged: s.debug, readOnlyRootFilesystem: !s.debug, runAsUser: s.sidecarProxyUID },
-    volumeMounts: [
-      { name: 'istio-envoy', mountPath: pc.configPath },
-      { name: 'istio-certs', mountPath: AUTH_CERTS_PATH, readOnly: true },
-    ],
-  });
+  const cluster = app ?? pc.serviceCluster;
+  const clusterScalar = clusters ? scalar(cluster) : undefined;
+  const initList = (spec.initContainers as unknown[] | undefined) ?? [];
+  if (clusterScalar !== undefined) {
+    initList.push(INIT_TOKEN);
+    (spec.containers as unknown[]).push(PROXY_TOKEN(clusters!.length));
+    clusters!.push(clusterScalar);
+  } else {
+    initList.push(...initContainers(s, t));
+    (spec.containers as unknown[]).push(proxyContainer(s, t, cluster));
+  }
+  spec.initContainers = initList;
 
   const sa = typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== '' ? spec.serviceAccountName : 'default';
   const volumes = (spec.volumes as unknown[] | undefined) ?? [];
@@ -231,7 +283,7 @@ type Outcome = 'injected' | 'updated' | 'unchanged';
  * Injects into one parsed object in place. Returns whether it changed; every reason for leaving it
  * alone goes to `skip`.
  */
-function injectObject(o: Obj, s: InjectSettings, t: Template, note: (message: string) => void): Outcome {
+function injectObject(o: Obj, s: InjectSettings, t: Template, note: (message: string) => void, clusters?: string[]): Outcome {
   const skip = note;
   const path = TEMPLATE_PATH[o.kind as string];
   const meta = o.metadata === undefined ? undefined : o.metadata;
@@ -331,7 +383,7 @@ function injectObject(o: Obj, s: InjectSettings, t: Template, note: (message: st
   }
   if (spec.initContainers === null) delete spec.initContainers;
   if (spec.volumes === null) delete spec.volumes;
-  injectIntoPodSpec(s, t, spec, podMeta);
+  injectIntoPodSpec(s, t, spec, podMeta, clusters);
   return 'injected';
 }
 
@@ -397,22 +449,25 @@ export class Injector {
     if (!isObj(v) || typeof v.kind !== 'string') return { text: raw };
     const place: Place = { source: this.source, document: doc.index || undefined, line: doc.line };
     let changed = false;
+    // Tokens only where no text of the document could be mistaken for one.
+    const clusters = doc.raw.includes(ANY_TOKEN) ? undefined : [];
     if (TEMPLATE_PATH[v.kind] !== undefined) {
-      changed = this.one(v, place) !== 'unchanged';
+      changed = this.one(v, place, clusters) !== 'unchanged';
     } else if (isList(v)) {
       (v.items as unknown[]).forEach((item, i) => {
         if (isObj(item) && typeof item.kind === 'string' && TEMPLATE_PATH[item.kind] !== undefined) {
-          if (this.one(item, { ...place, item: i + 1 }) !== 'unchanged') changed = true;
+          if (this.one(item, { ...place, item: i + 1 }, clusters) !== 'unchanged') changed = true;
         }
       });
     }
     if (!changed) return { text: raw };
-    return { text: leadingComments(doc.raw) + yaml.dump(v, DUMP_OPTIONS) };
+    const dumped = yaml.dump(v, DUMP_OPTIONS);
+    return { text: leadingComments(doc.raw) + (clusters ? splice(dumped, this.template, clusters) : dumped) };
   }
 
-  private one(o: Obj, place: Place): Outcome {
+  private one(o: Obj, place: Place, clusters?: string[]): Outcome {
     const object = objectName(o);
-    return injectObject(o, this.settings, this.template, (message) => this.warn({ place, object, message }));
+    return injectObject(o, this.settings, this.template, (message) => this.warn({ place, object, message }), clusters);
   }
 }
 

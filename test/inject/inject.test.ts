@@ -140,3 +140,18 @@ test('mesh config: defaults of 0.4, proto and JSON names, Go durations, problems
   }
   assert.equal(parseDuration('5 minutes'), undefined);
 });
+
+test('the pre-rendered sidecar spliced into the dump is byte for byte the full dump', () => {
+  // A token-like text in the input turns the splice off for that document: the slow path.
+  const labels = ['web', 'yes', '0777', 'a b', "it's", '', '2017-10-10', 'x: y', '- z', '#h'];
+  for (const app of labels) {
+    const base = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: ${JSON.stringify(app)}}}\n    spec:\n      initContainers: [{name: i, image: i}]\n      containers: [{name: web, image: nginx}]\n`;
+    const list = `kind: List\napiVersion: v1\nitems:\n- kind: Pod\n  apiVersion: v1\n  metadata: {name: p, labels: {app: ${JSON.stringify(app)}}}\n  spec: {containers: [{name: a, image: a}]}\n`;
+    for (const text of [base, list]) {
+      const slow = run(text.replace('apiVersion: ', 'apiVersion: # __egressctl_inject_\n  ')).text;
+      const fast = run(text).text;
+      assert.equal(fast, slow, app);
+      assert.doesNotMatch(fast, /__egressctl_inject_/);
+    }
+  }
+});
