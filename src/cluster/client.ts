@@ -2,10 +2,12 @@
 // dynamic import (it pulls in @kubernetes/client-node, which --help, validate and kube-inject must
 // never load).
 //
-// client-node does what it is good at, reading the kubeconfig and producing credentials (token,
-// client certificate, basic, exec, OIDC); the requests go through our own transport, so that every
-// request of a run shares one keep-alive agent, has a time limit, and is retried on transient
-// faults without ever creating an object twice.
+// Static credentials (token, token file, client certificate, basic) are read here without
+// client-node (its import costs more than a small create); exec/auth-provider users, proxies and
+// the in-cluster service account go through client-node's authenticators (kubeconfig.ts, imported
+// only then). The requests go through our own transport, so that every request of a run shares one
+// keep-alive agent, has a time limit, and is retried on transient faults without ever creating an
+// object twice.
 
 import http from 'node:http';
 import https from 'node:https';
@@ -14,7 +16,7 @@ import { API_VERSION, GROUP, KIND, PLURAL, VERSION, type EgressRuleObject } from
 import { canonical } from './compare.ts';
 import { parseDuration } from './duration.ts';
 import { ApiError, KubeconfigError } from './errors.ts';
-import { loadKubeconfig } from './kubeconfig.ts';
+import { loadLiteKubeconfig, needsClientNode, staticCredentials, type Credentials } from './kubeconfig-lite.ts';
 import { DEFAULT_RETRY, Transport, type RequestOptions, type RetryPolicy } from './transport.ts';
 
 export { describeError, isClusterError, ApiError, ConnectionError, KubeconfigError } from './errors.ts';
@@ -109,62 +111,59 @@ export interface ConnectOptions {
 /** Reads the kubeconfig and prepares the connection; sends nothing yet. */
 export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<ClusterClient> {
   const { io, global } = ctx;
-  const loaded = loadKubeconfig({ kubeconfig: global.kubeconfig, context: global.context, env: io.env, cwd: io.cwd });
-  const { kc, cluster, user } = loaded;
-  ctx.log(4, `kubeconfig: ${loaded.sources.join(', ')}; context ${loaded.contextName}; server ${cluster.server}`);
+  const kopts = { kubeconfig: global.kubeconfig, context: global.context, env: io.env, cwd: io.cwd };
+  const lite = loadLiteKubeconfig(kopts);
+  const maxSockets = Math.max(1, opts.concurrency ?? 16);
+  let serverText: string;
+  let clusterName: string;
+  let contextName: string;
+  let namespace: string | undefined;
+  let creds: Credentials;
+  let proxied: ((o: Record<string, unknown>) => http.Agent) | undefined;
+  if (lite.kind === 'files' && !needsClientNode(lite)) {
+    ctx.log(4, `kubeconfig: ${lite.sources.join(', ')}; context ${lite.contextName}; server ${lite.cluster.server}`);
+    serverText = lite.cluster.server;
+    clusterName = lite.cluster.name;
+    contextName = lite.contextName;
+    namespace = lite.namespace;
+    creds = staticCredentials(lite);
+  } else {
+    // exec/auth-provider users, proxies, in-cluster: client-node's authenticators and agents.
+    const heavy = await import('./kubeconfig.ts');
+    const loaded = heavy.loadKubeconfig(kopts);
+    ctx.log(4, `kubeconfig: ${loaded.sources.join(', ')}; context ${loaded.contextName}; server ${loaded.cluster.server} (through @kubernetes/client-node)`);
+    serverText = loaded.cluster.server;
+    clusterName = loaded.cluster.name;
+    contextName = loaded.contextName;
+    namespace = loaded.namespace;
+    creds = await heavy.pluginCredentials(loaded);
+    if (loaded.cluster.proxyUrl) proxied = (o) => heavy.proxyAgent(loaded, o);
+  }
 
   let server: URL;
   try {
-    server = new URL(cluster.server);
+    server = new URL(serverText);
   } catch {
-    throw new KubeconfigError(`the server "${cluster.server}" of cluster "${cluster.name}" is not a URL`);
+    throw new KubeconfigError(`the server "${serverText}" of cluster "${clusterName}" is not a URL`);
   }
   if (server.protocol !== 'https:' && server.protocol !== 'http:') {
-    throw new KubeconfigError(`the server "${cluster.server}" of cluster "${cluster.name}" is not an http or https URL`);
+    throw new KubeconfigError(`the server "${serverText}" of cluster "${clusterName}" is not an http or https URL`);
   }
-
-  // Credentials and TLS material, from client-node's authenticators.
-  const applied: { headers?: Record<string, string>; ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean; servername?: string } = { headers: {} };
-  try {
-    await (kc as unknown as { applyOptions(o: unknown): Promise<void> }).applyOptions(applied);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') throw new KubeconfigError(`a file named by the kubeconfig does not exist: ${err.path ?? ''}`.trim());
-    throw new KubeconfigError(`cannot get the credentials of user "${user?.name ?? ''}": ${String(err.message).split('\n')[0]}`);
-  }
-  const headers: Record<string, string> = { ...(applied.headers ?? {}) };
-  if (user?.username && !headers.Authorization) {
-    headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
-  }
+  const headers: Record<string, string> = { ...creds.headers };
   if (server.protocol === 'http:' && headers.Authorization) {
     // As kubectl: credentials go only over TLS.
     delete headers.Authorization;
     ctx.log(2, `not sending credentials to ${server.origin}: plain http`);
   }
 
-  const maxSockets = Math.max(1, opts.concurrency ?? 16);
-  let agent: http.Agent;
-  if (cluster.proxyUrl) {
-    agent = (kc as unknown as { createAgent(c: unknown, o: unknown): http.Agent }).createAgent(cluster, {
-      keepAlive: true,
-      maxSockets,
-      ca: applied.ca,
-      cert: applied.cert,
-      key: applied.key,
-      rejectUnauthorized: applied.rejectUnauthorized,
-      servername: applied.servername,
-    });
-  } else if (server.protocol === 'http:') {
-    agent = new http.Agent({ keepAlive: true, maxSockets });
-  } else {
-    const o: https.AgentOptions = { keepAlive: true, maxSockets };
-    if (applied.ca) o.ca = applied.ca;
-    if (applied.cert) o.cert = applied.cert;
-    if (applied.key) o.key = applied.key;
-    if (applied.rejectUnauthorized !== undefined) o.rejectUnauthorized = applied.rejectUnauthorized;
-    if (applied.servername) o.servername = applied.servername;
-    agent = new https.Agent(o);
-  }
+  // One agent for the whole run: every request reuses the kept-alive connections.
+  const tls: https.AgentOptions = { keepAlive: true, maxSockets };
+  if (creds.ca) tls.ca = creds.ca;
+  if (creds.cert) tls.cert = creds.cert;
+  if (creds.key) tls.key = creds.key;
+  if (creds.rejectUnauthorized !== undefined) tls.rejectUnauthorized = creds.rejectUnauthorized;
+  if (creds.servername) tls.servername = creds.servername;
+  const agent: http.Agent = proxied ? proxied(tls as Record<string, unknown>) : server.protocol === 'http:' ? new http.Agent({ keepAlive: true, maxSockets }) : new https.Agent(tls);
 
   const timeoutMs = parseDuration(global.requestTimeout ?? '0') ?? 0;
   const transport = new Transport({
@@ -177,7 +176,7 @@ export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<
     log: ctx.log,
     warn: ctx.warn,
   });
-  return new Client(transport, agent, loaded.contextName, loaded.namespace);
+  return new Client(transport, agent, contextName, namespace);
 }
 
 function emptyToUndefined(m: Record<string, string> | undefined): Record<string, string> | undefined {

@@ -152,3 +152,26 @@ export function loadKubeconfig(opts: KubeconfigOptions): LoadedKubeconfig {
   if (context.user && !user) throw new KubeconfigError(`context "${contextName}" names user "${context.user}", which the kubeconfig does not define`);
   return { kc, sources, contextName, cluster, user, namespace: context.namespace || undefined };
 }
+
+/** Credentials and TLS material from client-node's authenticators (exec, OIDC, token files, ...). */
+export async function pluginCredentials(loaded: LoadedKubeconfig): Promise<{ headers: Record<string, string>; ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean; servername?: string }> {
+  const { kc, user } = loaded;
+  const applied: { headers?: Record<string, string>; ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean; servername?: string } = { headers: {} };
+  try {
+    await (kc as unknown as { applyOptions(o: unknown): Promise<void> }).applyOptions(applied);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new KubeconfigError(`a file named by the kubeconfig does not exist: ${err.path ?? ''}`.trim());
+    throw new KubeconfigError(`cannot get the credentials of user "${user?.name ?? ''}": ${String(err.message).split('\n')[0]}`);
+  }
+  const headers: Record<string, string> = { ...(applied.headers ?? {}) };
+  if (user?.username && !headers.Authorization) {
+    headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
+  }
+  return { ...applied, headers };
+}
+
+/** client-node's agent for a cluster reached through a proxy (HTTP(S) or SOCKS), kept alive. */
+export function proxyAgent(loaded: LoadedKubeconfig, options: Record<string, unknown>): import('node:http').Agent {
+  return (loaded.kc as unknown as { createAgent(c: unknown, o: unknown): import('node:http').Agent }).createAgent(loaded.cluster, { keepAlive: true, ...options });
+}
