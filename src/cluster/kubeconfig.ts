@@ -162,7 +162,9 @@ export async function pluginCredentials(loaded: LoadedKubeconfig): Promise<{ hea
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') throw new KubeconfigError(`a file named by the kubeconfig does not exist: ${err.path ?? ''}`.trim());
-    throw new KubeconfigError(`cannot get the credentials of user "${user?.name ?? ''}": ${String(err.message).split('\n')[0]}`);
+    const why = String(err?.message ?? '').split('\n')[0]!.trim();
+    const how = user?.exec ? `the exec plugin "${(user.exec as { command?: string }).command ?? ''}" failed` : 'the auth provider failed';
+    throw new KubeconfigError(`cannot get the credentials of user "${user?.name ?? ''}": ${why || how}`);
   }
   const headers: Record<string, string> = { ...(applied.headers ?? {}) };
   if (user?.username && !headers.Authorization) {

@@ -83,7 +83,7 @@ test('namespace: -n > metadata.namespace > context', () => {
   assert.equal(withNamespace(obj, 'flag', 'ctx').metadata.namespace, 'flag');
   assert.equal(withNamespace({ ...obj, metadata: { name: 'x', namespace: 'own' } }, undefined, 'ctx').metadata.namespace, 'own');
   assert.equal(withNamespace(obj, undefined, 'ctx').metadata.namespace, 'ctx');
-  assert.equal(obj.metadata.namespace, undefined, 'the input object is not changed');
+  assert.equal((obj.metadata as { namespace?: string }).namespace, undefined, 'the input object is not changed');
 });
 
 test('apply: unchanged when spec and the given labels match; merge keeps others\' labels', () => {
