@@ -86,6 +86,23 @@ describe('the seed walkthrough', () => {
     assert.match(w.stdout.split('\n')[1]!, /^wikipedia-range1\s+EgressRule\.v1alpha2\.config\.istio\.io\s+default\s+91\.198\.174\.192\/27\s+443\/TCP\s+\d+s$/);
   });
 
+  test('get reads large collections in pages (limit/continue) and filters with -l', async () => {
+    await server.clearRequests();
+    const r = await egressctl(['get', 'egressrules', '-o', 'name', '--chunk-size', '2'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, NAMES.map((n) => `egressrule.config.istio.io/${n}\n`).join(''));
+    const gets = (await server.requests()).filter((q) => q.method === 'GET');
+    assert.equal(gets.length, 3);
+    assert.ok(gets.every((q) => /(^|&)limit=2(&|$)/.test(q.query)));
+    assert.ok(gets.slice(1).every((q) => /(^|&)continue=/.test(q.query)));
+    const c = await egressctl(['create', '-f', '-'], { env, input: rule('labelled', '10.20.0.0/16', '  labels:\n    team: net\n') });
+    assert.equal(c.code, 0, c.stderr);
+    const l = await egressctl(['get', 'egressrules', '-l', 'team=net', '-o', 'name'], { env });
+    assert.equal(l.stdout, 'egressrule.config.istio.io/labelled\n');
+    const d = await egressctl(['delete', 'egressrule', 'labelled'], { env });
+    assert.equal(d.code, 0, d.stderr);
+  });
+
   test('create of an existing rule among new ones: the others are created, the failure reported, exit 1', async () => {
     const input = [rule('wikipedia-range6', '10.1.0.0/16'), rule('wikipedia-range2', '103.102.166.224/27'), rule('wikipedia-range7', '10.2.0.0/16')].join('---\n');
     const r = await egressctl(['create', '-f', '-'], { env, input });
