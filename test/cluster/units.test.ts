@@ -231,3 +231,25 @@ describe('transport', () => {
     assert.deepEqual(redactHeaders({ Authorization: 'Bearer abc', 'X-Other': 'v', 'Impersonate-User': 'me' }), { Authorization: 'Bearer <masked>', 'X-Other': 'v', 'Impersonate-User': '<masked>' });
   });
 });
+
+test('progress: only on a terminal, after the delay, cleared before other output', async () => {
+  const { Progress } = await import('../../src/print/progress.ts');
+  const tty = Object.assign(new PassThrough(), { isTTY: true });
+  let text = '';
+  tty.on('data', (c) => (text += c));
+  const p = new Progress(tty, 'created', 10, {}, 0);
+  p.update(3);
+  p.clear();
+  assert.equal(text, '\r\x1b[Kcreated: 3/10 (30%)\r\x1b[K');
+  const pipe = new PassThrough();
+  let piped = '';
+  pipe.on('data', (c) => (piped += c));
+  const q = new Progress(pipe, 'created', 10, {}, 0);
+  q.update(3);
+  q.clear();
+  const late = new Progress(tty, 'created', 10, {}, 60_000);
+  late.update(5);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(piped, '');
+  assert.equal(text, '\r\x1b[Kcreated: 3/10 (30%)\r\x1b[K');
+});
