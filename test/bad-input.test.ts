@@ -20,3 +20,18 @@ for (const [file, e] of Object.entries(expected)) {
     assertRefused(file, e, r, 'validate');
   });
 }
+
+// kube-inject refuses every file that is broken as YAML (the others are valid YAML that only
+// EgressRule validation refuses, which kube-inject copies through), and writes nothing.
+for (const [file, e] of Object.entries(expected).filter(([, e]) => e.yaml)) {
+  test(`kube-inject refuses ${file}`, async () => {
+    const r = await runCli(['kube-inject', '-f', join(dir, file), '--includeIPRanges=10.0.0.0/24']);
+    assert.equal(r.stdout, '', `${file}: nothing on stdout`);
+    if (e.message === 'no objects passed to') {
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, `error: ${join(dir, file)}: no objects passed to kube-inject\n`);
+      return;
+    }
+    assertRefused(file, e, r, 'kube-inject');
+  });
+}

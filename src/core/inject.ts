@@ -6,7 +6,7 @@
 // back as its raw text, comments included; only rewritten documents are parsed and dumped again.
 // Every document is followed by `---`, as istioctl wrote them.
 import yaml from 'js-yaml';
-import { parseDocument, splitDocuments, type RawDocument } from './stream.ts';
+import { needsParse, parseDocument, splitDocuments, type RawDocument } from './stream.ts';
 import type { Place, Problem } from './errors.ts';
 import { defaultMeshConfig, type MeshConfig } from './mesh.ts';
 
@@ -70,9 +70,6 @@ const TEMPLATE_PATH: Record<string, readonly string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
 export const WORKLOAD_KINDS: readonly string[] = Object.keys(TEMPLATE_PATH);
-// A document whose text names none of these cannot be a workload or a List: it is copied without
-// being parsed at all.
-const KIND_HINT = /Pod|Deployment|DaemonSet|ReplicaSet|ReplicationController|StatefulSet|Job|List/;
 
 export interface InjectWarning {
   place: Place;
@@ -442,7 +439,9 @@ export class Injector {
 
   private body(doc: RawDocument): { text: string } | { problem: Problem } {
     const raw = doc.raw.endsWith('\n') || doc.raw === '' ? doc.raw : `${doc.raw}\n`;
-    if (!doc.hasContent || !KIND_HINT.test(doc.raw)) return { text: raw };
+    if (!needsParse(doc)) return { text: raw };
+    // Every document is parsed, even one that is copied unchanged: broken or hostile YAML is an
+    // error with its place, never passed through for kubectl to trip over later.
     const r = parseDocument(this.source, doc);
     if (!r.ok) return { problem: r.problem };
     const v = r.value;

@@ -130,6 +130,14 @@ export class DocumentSplitter {
   }
 }
 
+/**
+ * Whether a document must be parsed: it has content, or it carries directives (`%YAML 1.2`), which
+ * can be wrong on their own (a repeated directive).
+ */
+export function needsParse(doc: RawDocument): boolean {
+  return doc.hasContent || /^%/m.test(doc.raw);
+}
+
 /** Splits a whole stream held in memory. */
 export function splitDocuments(text: string): RawDocument[] {
   const s = new DocumentSplitter();
@@ -171,7 +179,10 @@ export function parseDocument(source: string, doc: RawDocument, limits: ParseLim
   }
   let value: unknown;
   try {
-    value = yaml.load(doc.raw, { schema: SCHEMA, filename: source, maxDepth: limits.maxDepth } as yaml.LoadOptions);
+    // A chunk of directives alone (`%YAML 1.2`) belongs to the next document: parse it with the
+    // `---` that follows it in the stream, so that only a wrong directive is an error.
+    const text = !doc.hasContent && /^%/m.test(doc.raw) ? `${doc.raw.endsWith('\n') ? doc.raw : doc.raw + '\n'}---\n` : doc.raw;
+    value = yaml.load(text, { schema: SCHEMA, filename: source, maxDepth: limits.maxDepth } as yaml.LoadOptions);
   } catch (e) {
     if (e instanceof yaml.YAMLException) {
       const mark = (e as yaml.YAMLException & { mark?: { line: number; column: number; position: number } }).mark;
@@ -266,7 +277,7 @@ export function parseStream(source: string, text: string, limits: ParseLimits = 
 
 /** Parses one raw document into `documents` (expanding a List) or records its problem. */
 export function addDocument(source: string, doc: RawDocument, documents: SourceDocument[], problems: Problem[], limits: ParseLimits = DEFAULT_LIMITS): void {
-  if (!doc.hasContent) return;
+  if (!needsParse(doc)) return;
   const r = parseDocument(source, doc, limits);
   if (!r.ok) {
     problems.push(r.problem);

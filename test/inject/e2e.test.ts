@@ -76,12 +76,39 @@ test('-o writes the file atomically; on an invalid range or a broken document no
   assert.deepEqual(readdirSync(dir).sort(), ['broken.yaml', 'out.yaml']);
 });
 
-test('a broken document on stdout: what came before it is written, nothing after it, exit 1', () => {
+test('a broken document on stdout: nothing is written at all, exit 1', () => {
   const text = 'kind: Service\nmetadata: {name: a}\n---\nkind: Pod\nmetadata: {name: [\n---\nkind: Service\nmetadata: {name: c}\n';
   const r = cli(['kube-inject', '-f', '-'], { input: text });
   assert.equal(r.code, 1);
-  assert.equal(r.stdout, 'kind: Service\nmetadata: {name: a}\n');
+  assert.equal(r.stdout, '');
   assert.match(r.stderr, /<stdin>: document 2/);
+});
+
+test('past 1 MiB, stdout streams document by document; a later error says exactly what was written', () => {
+  // ~2.5 MB of ConfigMaps, copied byte for byte.
+  const doc = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\ndata: {v: "${'x'.repeat(200)}"}\n`;
+  const docs = Array.from({ length: 10_000 }, (_, i) => doc(i));
+  const env = { ...process.env, NO_COLOR: '1' };
+  const ok = spawnSync(process.execPath, [bin, 'kube-inject', '-f', '-'], { input: docs.join('---\n'), encoding: 'utf8', maxBuffer: 1 << 26, env });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(ok.stdout, docs.join('---\n') + '---\n');
+  const bad = spawnSync(process.execPath, [bin, 'kube-inject', '-f', '-'], { input: docs.join('---\n') + '---\nkind: [\n', encoding: 'utf8', maxBuffer: 1 << 26, env });
+  assert.equal(bad.status, 1);
+  assert.equal(bad.stdout, docs.join('---\n'), 'the 10,000 good documents, and nothing of the bad one');
+  assert.match(bad.stderr, /^error: <stdin>: document 10001 \(line 50002, column 1\): YAML syntax error/m);
+  assert.match(bad.stderr, /^error: <stdout>: the stream passed 1 MiB before the error, so its first 10000 documents were already written to standard output; nothing after them was \(use -o FILE for all or nothing\)$/m);
+  // The same stream with -o: all or nothing.
+  const dir = mkdtempSync(join(tmpdir(), 'egressctl-inject-'));
+  const out = join(dir, 'out.yaml');
+  const r = spawnSync(process.execPath, [bin, 'kube-inject', '-f', '-', '-o', out], { input: docs.join('---\n') + '---\nkind: [\n', encoding: 'utf8', env });
+  assert.equal(r.status, 1);
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('an input with no objects is an error', () => {
+  const r = cli(['kube-inject', '-f', '-'], { input: '# nothing\n---\n' });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'error: <stdin>: no objects passed to kube-inject\n');
 });
 
 test('skips are warnings on stderr naming the object and the reason; the stream on stdout stays pipeable', () => {
