@@ -24,7 +24,7 @@ for (const command of ['create', 'apply', 'replace', 'delete']) {
       const r = await runCli([command, '-f', join(dir, file), ...(e.args ?? [])], { env: { KUBECONFIG: server.kubeconfig, NO_COLOR: '1' } });
       if (e.message === 'no objects passed to') {
         assert.equal(r.code, 1, `${command} ${file}`);
-        assert.match(r.stderr, new RegExp(`^error: (${join(dir, file)}: )?no objects passed to ${command}\\n$`), `${command} ${file}`);
+        assert.equal(r.stderr, `error: ${join(dir, file)}: no objects passed to ${command}\n`, `${command} ${file}`);
         continue;
       }
       assertRefused(file, e, r, command);

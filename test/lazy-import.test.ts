@@ -17,7 +17,8 @@ function loadsClusterClient(args: string[]): { loaded: boolean; code: number | n
   const trace = join(dir, 'trace.txt');
   writeFileSync(trace, '');
   const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
+  // An exec-plugin user: the credential path that needs client-node (static tokens do not).
+  writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: "false"}}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
   const r = spawnSync(process.execPath, ['--import', join(root, 'test/helpers/trace-imports.mjs'), join(root, 'bin/egressctl.js'), ...args], {
     cwd: root,
     env: { ...process.env, EGRESSCTL_TRACE_IMPORTS: trace, KUBECONFIG: kubeconfig, NO_COLOR: '1' },

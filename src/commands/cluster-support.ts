@@ -9,7 +9,7 @@ import { describeError, isClusterError, KubeconfigError, shortReason, wantsError
 import { parseDuration } from '../cluster/duration.ts';
 import { CommandError, InputError, UsageError } from '../core/errors.ts';
 import { validateDocuments, type EgressRuleObject, type ValidatedRule } from '../core/egressrule.ts';
-import { readAllDocuments } from '../io/input.ts';
+import { STDIN_NAME, readAllDocuments } from '../io/input.ts';
 import { Progress } from '../print/progress.ts';
 import type { Context } from './common.ts';
 
@@ -65,7 +65,10 @@ export async function readRules(ctx: Context, files: string[], explicitNamespace
   const v = validateDocuments(documents, { namespace: explicitNamespace });
   const all = [...problems, ...v.problems];
   if (all.length > 0) throw new InputError(all);
-  if (v.rules.length === 0) throw new CommandError(`no objects passed to ${verb}`);
+  if (v.rules.length === 0) {
+    const source = files.map((f) => (f === '-' ? STDIN_NAME : f)).join(', ');
+    throw new InputError([{ place: { source }, message: `no objects passed to ${verb}` }]);
+  }
   return v.rules;
 }
 

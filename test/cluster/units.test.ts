@@ -58,7 +58,7 @@ describe('usage: exit 2 with the usage line, before any I/O', () => {
   test('empty input: no objects passed to create', async () => {
     const r = await runCli(['create', '-f', '-'], { stdin: '# nothing\n---\n', env: { NO_COLOR: '1', KUBECONFIG: '/nonexistent' } });
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, 'error: no objects passed to create\n');
+    assert.equal(r.stderr, 'error: <stdin>: no objects passed to create\n');
   });
 
   test('the three steps called directly', () => {
