@@ -40,3 +40,36 @@ export function fmt(ms) {
 }
 
 export { spawn };
+
+/** Starts `egressctl serve` (memory only) on a free loopback port; resolves with its kubeconfig and a stop(). */
+export async function startServe(dir, extraArgs = []) {
+  const cli = new URL('../bin/egressctl.js', import.meta.url).pathname;
+  const kubeconfig = `${dir}/kubeconfig`;
+  const child = spawn(process.execPath, [cli, 'serve', '--listen', '127.0.0.1:0', '--kubeconfig-out', kubeconfig, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /Serving on (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+  return {
+    url,
+    kubeconfig,
+    stop: () => new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/** A stream of n EgressRules (with apiVersion, which kubectl needs). */
+export function rulesYaml(n, prefix = 'rule') {
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    s += `apiVersion: config.istio.io/v1alpha2\nkind: EgressRule\nmetadata:\n  name: ${prefix}-${i}\nspec:\n  destination:\n    service: ${10 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.0/24\n  ports:\n  - port: 443\n    protocol: tcp\n---\n`;
+  }
+  return s;
+}
