@@ -65,7 +65,7 @@ Examples:
 export function registerKubeInject(program: Command, io: IO): void {
   const cmd = program
     .command('kube-inject')
-    .description('Add the Istio sidecar (Istio 0.4\'s proxy and init containers) to the workloads of a manifest stream')
+    .description('add the Istio sidecar (Istio 0.4\'s proxy and init containers) to the workloads of a manifest stream')
     .usage('-f FILE|- [-o FILE] [--includeIPRanges LIST|*|auto] [--excludeIPRanges LIST] [flags]')
     .option('-f, --filename <file>', 'input manifests (a file, a directory, or - for stdin; repeatable)', collect)
     .option('-o, --output <file>', 'write the injected manifests to FILE (atomically; nothing on error) instead of stdout')

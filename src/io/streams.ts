@@ -10,6 +10,14 @@ export interface IO {
 }
 
 export function processIO(): IO {
+  // A reader that goes away (`egressctl get ... | head`) is not an error: stop quietly, as
+  // kubectl and the Unix tools do, instead of dying with an EPIPE stack trace.
+  for (const s of [process.stdout, process.stderr]) {
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 }
 
