@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import './helpers/fc-seed.ts';
 import { parseCidr, parseCidrList, formatCidr, contains, overlaps, mergeCidrs, subtractCidrs, cidr, lastAddress, ALL_IPV4, parseIPv4, type Cidr } from '../src/core/cidr.ts';
 
 const p = (s: string): Cidr => {

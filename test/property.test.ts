@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import './helpers/fc-seed.ts';
 import { parseStream, DocumentSplitter, splitDocuments } from '../src/core/stream.ts';
 import { validateDocuments, checkEgressRule } from '../src/core/egressrule.ts';
 import { analyzeRules } from '../src/core/analysis.ts';

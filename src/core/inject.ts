@@ -425,7 +425,9 @@ export class Injector {
     if ('problem' in body) return body;
     // A marker line with a comment (`--- # note`) is written as the separator before its document.
     const note = doc.marker !== undefined && doc.marker.slice(3).trim().startsWith('#') ? doc.marker : undefined;
-    const sep = this.pending ? `${note ?? '---'}\n` : note !== undefined ? `${note}\n` : '';
+    // Directives (`%YAML 1.2`) may only follow a document after a document end marker.
+    const directives = !doc.hasContent && /^%/m.test(doc.raw);
+    const sep = this.pending ? `${directives ? '...' : (note ?? '---')}\n` : note !== undefined ? `${note}\n` : '';
     this.pending = true;
     return { text: sep + body.text };
   }

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import '../helpers/fc-seed.ts';
 import yaml from 'js-yaml';
 import { defaultSettings, injectText, type InjectSettings } from '../../src/core/inject.ts';
 import { resolveIPRanges } from '../../src/core/inject-ranges.ts';

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import '../helpers/fc-seed.ts';
 import yaml from 'js-yaml';
 import { parseStream } from '../../src/core/stream.ts';
 import { checkEgressRule } from '../../src/core/egressrule.ts';
