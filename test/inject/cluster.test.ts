@@ -3,10 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer, egressctl, request } from '../helpers/server.ts';
 import { discoverClusterRanges, readMeshConfigMap, type RequestClient } from '../../src/core/inject-cluster.ts';
 import { root } from './helpers.ts';
@@ -86,24 +85,7 @@ test('auto fails clearly when the cluster does not tell', async () => {
   await assert.rejects(readMeshConfigMap(noKey, 'istio-system', 'istio'), /missing configuration map key "mesh"/);
 });
 
-test('plain kube-inject never loads the cluster client', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'egressctl-inject-trace-'));
-  const trace = join(dir, 'trace.txt');
-  writeFileSync(trace, '');
-  const r = spawnSync(process.execPath, ['--import', join(root, 'test/helpers/trace-imports.mjs'), join(root, 'bin/egressctl.js'), 'kube-inject', '-f', sleep, '--includeIPRanges=10.0.0.0/8'], {
-    cwd: root, env: { ...process.env, EGRESSCTL_TRACE_IMPORTS: trace }, encoding: 'utf8',
-  });
-  assert.equal(r.status, 0, r.stderr);
-  const modules = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
-  assert.ok(modules.some((u) => u.includes('/dist/cli.js')), 'the tracer saw the CLI');
-  const loaded = modules.filter((u) => {
-    if (u.includes('@kubernetes/client-node')) return true;
-    if (!u.startsWith('file:')) return false;
-    const p = fileURLToPath(u);
-    return existsSync(p) && readFileSync(p, 'utf8').includes('node_modules/@kubernetes/client-node/');
-  });
-  assert.deepEqual(loaded, []);
-});
+// That plain kube-inject never loads the cluster client is proven in test/lazy-import.test.ts.
 
 test('auto with an unreachable cluster or no kubeconfig: kubectl\'s message, exit 1, nothing on stdout', () => {
   const dir = mkdtempSync(join(tmpdir(), 'egressctl-inject-kc-'));
