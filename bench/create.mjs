@@ -71,28 +71,42 @@ const url = await new Promise((resolvePromise, reject) => {
 });
 
 const results = [];
+const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 try {
+  // Both warmed as on a user's machine: kubectl's discovery/OpenAPI cache, egressctl's code cache.
   await must(run('kubectl', ['get', 'egressrules']), 'kubectl warm-up');
+  const warm = join(dir, 'warm.yaml');
+  writeFileSync(warm, rules(1, 'warm'));
+  await must(run(process.execPath, [CLI, 'create', '-f', warm]), 'egressctl warm-up');
+  await must(run(process.execPath, [CLI, 'delete', '-f', warm]), 'egressctl warm-up');
   for (const n of SIZES) {
-    const eFile = join(dir, `egressctl-${n}.yaml`);
-    const kFile = join(dir, `kubectl-${n}.yaml`);
-    writeFileSync(eFile, rules(n, `e${n}`));
-    writeFileSync(kFile, rules(n, `k${n}`));
-    const cFile = join(dir, `kubectl-cold-${n}.yaml`);
-    writeFileSync(cFile, rules(n, `c${n}`));
-    const e = await must(run(process.execPath, [CLI, 'create', '-f', eFile]), `egressctl create of ${n}`);
-    const k = await must(run('kubectl', ['create', '-f', kFile]), `kubectl create of ${n}`);
-    // kubectl as on a first use: no discovery or OpenAPI cache.
-    const coldHome = mkdtempSync(join(dir, 'cold-'));
-    const kc = await must(run('kubectl', ['create', '-f', cFile], { HOME: coldHome }), `kubectl (cold cache) create of ${n}`);
-    const floor = await must(run(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'create-floor.mjs'), kubeconfig, String(n), `f${n}`]), `bare https loop of ${n}`);
-    for (const [who, r] of [['egressctl', e], ['kubectl', k], ['kubectl (cold)', kc]]) {
-      const lines = r.out.trimEnd().split('\n').length;
-      if (lines !== n) throw new Error(`expected ${n} lines of output from ${who}, got ${lines}`);
+    const rounds = n <= 100 ? 7 : 3;
+    const times = { egressctl: [], kubectl: [], cold: [], floor: [] };
+    for (let round = 0; round < rounds; round++) {
+      const eFile = join(dir, `egressctl-${n}.yaml`);
+      const kFile = join(dir, `kubectl-${n}.yaml`);
+      writeFileSync(eFile, rules(n, `e${n}`));
+      writeFileSync(kFile, rules(n, `k${n}`));
+      const cFile = join(dir, `kubectl-cold-${n}.yaml`);
+      writeFileSync(cFile, rules(n, `c${n}`));
+      const e = await must(run(process.execPath, [CLI, 'create', '-f', eFile]), `egressctl create of ${n}`);
+      const k = await must(run('kubectl', ['create', '-f', kFile]), `kubectl create of ${n}`);
+      // kubectl as on a first use: no discovery or OpenAPI cache.
+      const coldHome = mkdtempSync(join(dir, 'cold-'));
+      const kc = await must(run('kubectl', ['create', '-f', cFile], { HOME: coldHome }), `kubectl (cold cache) create of ${n}`);
+      const floor = await must(run(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'create-floor.mjs'), kubeconfig, String(n), `f${n}`]), `bare https loop of ${n}`);
+      for (const [who, r] of [['egressctl', e], ['kubectl', k], ['kubectl (cold)', kc]]) {
+        const lines = r.out.trimEnd().split('\n').length;
+        if (lines !== n) throw new Error(`expected ${n} lines of output from ${who}, got ${lines}`);
+      }
+      times.egressctl.push(e.ms);
+      times.kubectl.push(k.ms);
+      times.cold.push(kc.ms);
+      times.floor.push(floor.ms);
+      for (const f of [eFile, kFile, cFile]) await must(run(process.execPath, [CLI, 'delete', '-f', f, '-o', 'name']), 'cleanup');
+      await must(run(process.execPath, [CLI, 'delete', 'egressrules', ...Array.from({ length: n }, (_, i) => `f${n}-${i}`), '-o', 'name']), 'cleanup');
     }
-    results.push({ n, egressctl: e.ms, kubectl: k.ms, cold: kc.ms, floor: floor.ms });
-    for (const f of [eFile, kFile, cFile]) await must(run(process.execPath, [CLI, 'delete', '-f', f, '-o', 'name']), 'cleanup');
-    await must(run(process.execPath, [CLI, 'delete', 'egressrules', ...Array.from({ length: n }, (_, i) => `f${n}-${i}`), '-o', 'name']), 'cleanup');
+    results.push({ n, rounds, egressctl: median(times.egressctl), kubectl: median(times.kubectl), cold: median(times.cold), floor: median(times.floor) });
   }
 } finally {
   server.kill('SIGTERM');
@@ -101,7 +115,7 @@ try {
 }
 
 console.log(`egressctl create -f vs kubectl create -f on egressctl serve (${url.replace(/:\d+$/, ':PORT')}), node ${process.version}`);
-console.log('kubectl: warm discovery/OpenAPI cache (as on a user\'s machine); kubectl cold: a fresh HOME (first use)');
+console.log('medians of 7 rounds (5 rules) and 3 rounds (2,000); kubectl: warm discovery/OpenAPI cache, egressctl: warm code cache (as on a user\'s machine); kubectl cold: a fresh HOME (first use)');
 console.log('floor: a bare Node https keep-alive loop, 16 in flight, same objects, no CLI (node start-up included)');
 const ms = (x) => `${x.toFixed(0)} ms`.padStart(9);
 console.log('rules   egressctl     kubectl  kubectl cold       floor   kubectl/egressctl   cold/egressctl   target (vs warm kubectl)');
