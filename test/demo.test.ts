@@ -1,0 +1,17 @@
+// `npm run demo` is the README's first command: the walkthrough must keep working.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+
+test('the demo runs the seed walkthrough end to end and stops its server', () => {
+  const r = spawnSync(process.execPath, ['scripts/demo.mjs'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  for (let i = 1; i <= 5; i++) {
+    assert.match(r.stdout, new RegExp(`^Created config egress-rule/default/wikipedia-range${i} at revision \\d+$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^Deleted config: egressrule wikipedia-range${i}$`, 'm'));
+  }
+  assert.match(r.stdout, /^\$ cat <<EOF \| egressctl create -f -$/m);
+  assert.match(r.stdout, /^        - "-i"\n        - 10\.0\.0\.0\/24$/m);
+  assert.match(r.stdout, /# demo: every step succeeded; the server is stopped/);
+  assert.doesNotMatch(r.stdout, /step failed/);
+});
