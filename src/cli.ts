@@ -5,6 +5,7 @@ import { processIO, type IO } from './io/streams.ts';
 import { CommandError, InputError, UsageError, formatProblem } from './core/errors.ts';
 import { colorEnabled, makeColors } from './print/color.ts';
 import { registerCommands } from './commands/index.ts';
+import { SEED_CREATE_EXAMPLE } from './commands/create.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -25,18 +26,7 @@ export function buildProgram(io: IO): Command {
     .showSuggestionAfterError(true)
     .addHelpText('after', `
 Examples:
-  # Create the egress rules of the "Control Egress TCP Traffic" task from a heredoc
-  cat <<EOF | egressctl create -f -
-  kind: EgressRule
-  metadata:
-    name: wikipedia-range1
-  spec:
-    destination:
-      service: 91.198.174.192/27
-    ports:
-    - port: 443
-      protocol: tcp
-  EOF
+${SEED_CREATE_EXAMPLE}
 
   # Let the sleep sample reach everything outside Minikube's cluster range directly
   egressctl kube-inject -f sleep.yaml --includeIPRanges=10.0.0.1/24

@@ -7,10 +7,10 @@ import type { EgressRuleObject } from '../core/egressrule.ts';
 import type { ClusterClient, StoredEgressRule } from '../cluster/client.ts';
 import { ApiError } from '../cluster/errors.ts';
 import type { IO } from '../io/streams.ts';
-import { makeResultPrinter, printWouldSend, yamlOf, type ResultPrinter } from '../print/objects.ts';
+import { makeResultPrinter, yamlOf, type ResultPrinter } from '../print/objects.ts';
 import { addGlobalOptions, makeContext, type Context } from './common.ts';
-import { addWriteOptions, contextNamespaceForDryRun, openCluster, readRules, runBatch, withNamespace } from './cluster-support.ts';
-import { completeWrite, validateWrite, type WriteCommandOptions } from './create.ts';
+import { addWriteOptions, openCluster, readRules, runBatch, withNamespace } from './cluster-support.ts';
+import { completeWrite, printClientDryRun, validateWrite, type WriteCommandOptions } from './create.ts';
 
 function subsetEqual(want: Record<string, string> | undefined, have: Record<string, string> | undefined): boolean {
   for (const [k, v] of Object.entries(want ?? {})) if (have?.[k] !== v) return false;
@@ -64,11 +64,7 @@ async function applyOne(client: ClusterClient, obj: EgressRuleObject, printer: R
 
 export async function runApply(ctx: Context, o: WriteCommandOptions): Promise<void> {
   const rules = await readRules(ctx, o.files, o.namespace, 'apply');
-  if (o.dryRun === 'client') {
-    const ns = await contextNamespaceForDryRun(ctx);
-    ctx.io.stdout.write(printWouldSend(rules.map((r) => withNamespace(r.object, o.namespace, ns)), o.output === 'default' ? 'yaml' : o.output));
-    return;
-  }
+  if (o.dryRun === 'client') return printClientDryRun(ctx, rules, o);
   const client = await openCluster(ctx, o.concurrency);
   try {
     const printer = makeResultPrinter(o.output === 'name' ? 'name' : 'default');

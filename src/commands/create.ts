@@ -3,6 +3,7 @@
 // printed in input order; a failure does not stop the others.
 
 import type { Command } from 'commander';
+import type { ValidatedRule } from '../core/egressrule.ts';
 import { UsageError } from '../core/errors.ts';
 import type { IO } from '../io/streams.ts';
 import { makeResultPrinter, printWouldSend, yamlOf } from '../print/objects.ts';
@@ -65,12 +66,7 @@ export function validateWrite(o: WriteCommandOptions, verb: string): void {
 
 export async function runCreate(ctx: Context, o: WriteCommandOptions): Promise<void> {
   const rules = await readRules(ctx, o.files, o.namespace, 'create');
-  if (o.dryRun === 'client') {
-    const ns = await contextNamespaceForDryRun(ctx);
-    const objects = rules.map((r) => withNamespace(r.object, o.namespace, ns));
-    ctx.io.stdout.write(printWouldSend(objects, o.output === 'default' ? 'yaml' : o.output));
-    return;
-  }
+  if (o.dryRun === 'client') return printClientDryRun(ctx, rules, o);
   const client = await openCluster(ctx, o.concurrency);
   try {
     const objects = rules.map((r) => withNamespace(r.object, o.namespace, client.defaultNamespace));
@@ -90,6 +86,12 @@ export async function runCreate(ctx: Context, o: WriteCommandOptions): Promise<v
   } finally {
     client.close();
   }
+}
+
+/** --dry-run=client of create, replace and apply: what would be sent, with its namespace. */
+export async function printClientDryRun(ctx: Context, rules: ValidatedRule[], o: WriteCommandOptions): Promise<void> {
+  const ns = await contextNamespaceForDryRun(ctx);
+  ctx.io.stdout.write(printWouldSend(rules.map((r) => withNamespace(r.object, o.namespace, ns)), o.output === 'default' ? 'yaml' : o.output));
 }
 
 export const SEED_CREATE_EXAMPLE = `  # Create the egress rules of the "Control Egress TCP Traffic" task from a heredoc

@@ -2,8 +2,7 @@
 // Options are gathered, completed (mesh config, `auto` ranges: the only steps that may talk to the
 // cluster), validated with no I/O, then the stream is transformed document by document.
 import { Command, Option } from 'commander';
-import { closeSync, createReadStream, fsyncSync, openSync, promises as fs, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, fsyncSync, openSync, promises as fs, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 import type { IO } from '../io/streams.ts';
 import { write } from '../io/streams.ts';

@@ -4,18 +4,14 @@
 
 import type { Command } from 'commander';
 import type { IO } from '../io/streams.ts';
-import { makeResultPrinter, printWouldSend, yamlOf } from '../print/objects.ts';
+import { makeResultPrinter, yamlOf } from '../print/objects.ts';
 import { addGlobalOptions, makeContext, type Context } from './common.ts';
-import { addWriteOptions, contextNamespaceForDryRun, openCluster, readRules, runBatch, withNamespace } from './cluster-support.ts';
-import { completeWrite, validateWrite, type WriteCommandOptions } from './create.ts';
+import { addWriteOptions, openCluster, readRules, runBatch, withNamespace } from './cluster-support.ts';
+import { completeWrite, printClientDryRun, validateWrite, type WriteCommandOptions } from './create.ts';
 
 export async function runReplace(ctx: Context, o: WriteCommandOptions): Promise<void> {
   const rules = await readRules(ctx, o.files, o.namespace, 'replace');
-  if (o.dryRun === 'client') {
-    const ns = await contextNamespaceForDryRun(ctx);
-    ctx.io.stdout.write(printWouldSend(rules.map((r) => withNamespace(r.object, o.namespace, ns)), o.output === 'default' ? 'yaml' : o.output));
-    return;
-  }
+  if (o.dryRun === 'client') return printClientDryRun(ctx, rules, o);
   const client = await openCluster(ctx, o.concurrency);
   try {
     const printer = makeResultPrinter(o.output === 'name' ? 'name' : 'default');
