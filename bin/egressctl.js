@@ -35,12 +35,22 @@ module_.exports.main(argv).then((code) => {
 function codeCachePath() {
   const env = process.env;
   if (env.EGRESSCTL_NO_CODE_CACHE === '1') return undefined;
-  const dir = env.EGRESSCTL_CACHE_DIR || (env.XDG_CACHE_HOME ? path.join(env.XDG_CACHE_HOME, 'egressctl') : env.HOME ? path.join(env.HOME, '.cache', 'egressctl') : undefined);
-  if (!dir) return undefined;
+  // Only below a directory that exists: a missing HOME is never created.
+  const base = env.EGRESSCTL_CACHE_DIR ? path.dirname(path.resolve(env.EGRESSCTL_CACHE_DIR)) : env.XDG_CACHE_HOME || env.HOME;
+  if (!base || !isDirectory(base)) return undefined;
+  const dir = env.EGRESSCTL_CACHE_DIR || (env.XDG_CACHE_HOME ? path.join(env.XDG_CACHE_HOME, 'egressctl') : path.join(env.HOME, '.cache', 'egressctl'));
   const st = fs.statSync(file);
   // The compiled code differs with what ran: one cache per command (validate, kube-inject, ...).
   const command = (argv.find((a) => /^[a-z][-a-z]*$/.test(a)) ?? 'none').slice(0, 20);
   return path.join(dir, `cli-${process.version}-${st.size}-${Math.trunc(st.mtimeMs)}-${command}.v8cache`);
+}
+
+function isDirectory(p) {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function saveCodeCache(target) {

@@ -230,6 +230,13 @@ class Spool {
 
 const SPOOL_BUFFER = 256 << 10;
 
+/** A file-system error in words, naming no stack. */
+function fsReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const words: Record<string, string> = { ENOENT: 'no such directory', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'a part of the path is not a directory', ENOSPC: 'no space left on the device', EROFS: 'read-only file system' };
+  return (err.code && words[err.code]) ?? err.message;
+}
+
 /** Standard output held back up to this size: within it, a bad document means no output at all. */
 export const STDOUT_HOLD = 1 << 20;
 
@@ -244,17 +251,25 @@ async function openSink(opts: KubeInjectOptions, io: IO): Promise<Sink> {
   if (!opts.output || opts.output === '-') return stdoutSink(io);
   const target = resolve(io.cwd, opts.output);
   const path = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  // Checked before any work: the rename at the end must not be the first to find out.
+  const existing = await fs.stat(target).catch(() => undefined);
+  if (existing?.isDirectory()) throw new CommandError(`-o ${opts.output}: is a directory`);
   let spool: Spool;
   try {
     spool = Spool.open(path, 0o644);
   } catch (e) {
-    throw new CommandError(`cannot write ${opts.output}: ${(e as Error).message}`);
+    throw new CommandError(`-o ${opts.output}: cannot write: ${fsReason(e)}`);
   }
   return {
     write: (t) => spool.write(t),
     async commit() {
-      spool.finish();
-      await fs.rename(path, target);
+      try {
+        spool.finish();
+        await fs.rename(path, target);
+      } catch (e) {
+        spool.discard();
+        throw new CommandError(`-o ${opts.output}: cannot write: ${fsReason(e)}`);
+      }
     },
     async abort() {
       spool.discard();

@@ -46,6 +46,18 @@ export class DocumentSplitter {
   private marker: string | undefined;
   private count = 0;
   private started = false;
+  private size = 0; // characters held for the current document
+
+  /** Characters held for the document being read: a caller can refuse one that grows too large. */
+  get pending(): number {
+    return this.size + this.partial.length;
+  }
+
+  /** Where the document being read starts: its number (if it has content yet) and first line. */
+  get pendingPlace(): { document?: number; line: number } {
+    const line = this.firstContentLine || this.rawStart || this.lineNo + 1;
+    return this.firstContentLine ? { document: this.count + 1, line } : { line };
+  }
 
   push(text: string): RawDocument[] {
     if (!this.started) {
@@ -106,6 +118,7 @@ export class DocumentSplitter {
       if (this.marker === undefined) this.docStartLine = this.lineNo;
     }
     this.lines.push(line);
+    this.size += line.length;
     if (this.firstContentLine === 0 && isContentLine(line)) this.firstContentLine = this.lineNo;
   }
 
@@ -123,6 +136,7 @@ export class DocumentSplitter {
       hasContent,
     });
     this.lines = [];
+    this.size = 0;
     this.marker = undefined;
     this.firstContentLine = 0;
     this.rawStart = 0;

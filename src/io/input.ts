@@ -6,10 +6,12 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DocumentSplitter, addDocument, type RawDocument, type SourceDocument } from '../core/stream.ts';
 import type { Problem } from '../core/errors.ts';
-import { InputError } from '../core/errors.ts';
+import { InputError, UsageError } from '../core/errors.ts';
 import type { IO } from './streams.ts';
 
 export const STDIN_NAME = '<stdin>';
+/** No manifest document comes near this; a larger one is refused rather than read to exhaustion. */
+export const MAX_DOCUMENT = 64 << 20;
 const EXTENSIONS = /\.(ya?ml|json)$/i;
 
 /** Expands `-f` arguments: a directory stands for its .yaml, .yml and .json files, sorted. */
@@ -17,6 +19,8 @@ export async function expandFiles(files: readonly string[], io: IO): Promise<{ p
   const paths: string[] = [];
   const problems: Problem[] = [];
   for (const f of files) {
+    // resolve(cwd, '') is the current directory: an empty name must not read it.
+    if (f.trim() === '') throw new UsageError('-f needs a file name, a directory or - (got an empty string)');
     if (f === '-') {
       paths.push('-');
       continue;
@@ -65,6 +69,9 @@ export async function* readRawDocuments(path: string, io: IO): AsyncGenerator<St
       }
       lines += text.match(/\n/g)?.length ?? 0;
       for (const doc of splitter.push(text)) yield { source, doc };
+      if (splitter.pending > MAX_DOCUMENT) {
+        throw new InputError([{ place: { source, ...splitter.pendingPlace }, message: `a document larger than ${MAX_DOCUMENT >> 20} MiB; refused` }]);
+      }
     }
     let tail: string;
     try {

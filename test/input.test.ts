@@ -1,0 +1,38 @@
+// The input edge: file names, oversized documents, where output may go.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './helpers/run.ts';
+
+test('-f with an empty name is a usage error, not the current directory', async () => {
+  for (const cmd of ['validate', 'kube-inject', 'create']) {
+    const r = await runCli([cmd, '-f', '']);
+    assert.equal(r.code, 2, `${cmd}: ${r.stderr}`);
+    assert.match(r.stderr, /^error: -f needs a file name, a directory or - \(got an empty string\)\nUsage: egressctl /);
+    assert.equal(r.stdout, '');
+  }
+});
+
+test('a document over 64 MiB is refused with its place, not read to exhaustion', async () => {
+  const huge = 'kind: EgressRule\nmetadata: {name: a}\n---\nx: "' + 'a'.repeat(65 << 20) + '"\n';
+  for (const cmd of ['validate', 'kube-inject']) {
+    const r = await runCli([cmd, '-f', '-'], { stdin: huge });
+    assert.equal(r.code, 1, cmd);
+    assert.match(r.stderr, /^error: <stdin>: document 2 \(line 4\): a document larger than 64 MiB; refused$/m, cmd);
+    assert.equal(r.stdout.includes('aaaa'), false);
+  }
+});
+
+test('kube-inject -o onto a directory or into a missing one: a message naming it, and no file left', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'egressctl-out-'));
+  let r = await runCli(['kube-inject', '-f', 'fixtures/samples/sleep-istio-0.2.yaml', '-o', dir]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, `error: -o ${dir}: is a directory\n`);
+  assert.deepEqual(readdirSync(dir), []);
+  const missing = join(dir, 'no-such-dir', 'out.yaml');
+  r = await runCli(['kube-inject', '-f', 'fixtures/samples/sleep-istio-0.2.yaml', '-o', missing]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, `error: -o ${missing}: cannot write: no such directory\n`);
+});
