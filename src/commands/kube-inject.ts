@@ -8,7 +8,7 @@ import type { IO } from '../io/streams.ts';
 import { write } from '../io/streams.ts';
 import { addGlobalOptions, collect, makeContext, parseIntFlag, type Context } from './common.ts';
 import { CommandError, InputError, UsageError, formatPlace, type Problem } from '../core/errors.ts';
-import { discoverClusterRanges, readMeshConfigMap } from '../core/inject-cluster.ts';
+import { discoverClusterRanges, readMeshConfigMap } from './kube-inject-cluster.ts';
 import { expandFiles, readRawDocuments } from '../io/input.ts';
 import { Injector, PULL_POLICIES, defaultSettings, formatInjectWarning, type InjectSettings, type PullPolicy } from '../core/inject.ts';
 import { resolveIPRanges } from '../core/inject-ranges.ts';

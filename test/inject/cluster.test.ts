@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, egressctl, request } from '../helpers/server.ts';
-import { discoverClusterRanges, readMeshConfigMap, type RequestClient } from '../../src/core/inject-cluster.ts';
+import { discoverClusterRanges, readMeshConfigMap, type RequestClient } from '../../src/commands/kube-inject-cluster.ts';
 import { root } from './helpers.ts';
 
 const sleep = join(root, 'fixtures/samples/sleep-istio-0.2.yaml');

@@ -1,9 +1,9 @@
-// What kube-inject asks the cluster: its pod and service ranges (`--includeIPRanges=auto`) and the
+// What kube-inject asks the cluster (kept out of src/core/, which does no I/O): its pod and service ranges (`--includeIPRanges=auto`) and the
 // mesh config ConfigMap (`--meshConfigMapName`). Written against a minimal request interface (the
 // one src/cluster/client.ts's ClusterClient has), so this module never imports the cluster client
 // and is tested with a fake.
-import { CommandError } from './errors.ts';
-import { formatCidr, mergeCidrs, parseCidr, type Cidr } from './cidr.ts';
+import { CommandError } from '../core/errors.ts';
+import { formatCidr, mergeCidrs, parseCidr, type Cidr } from '../core/cidr.ts';
 
 export interface RequestClient {
   request(method: string, path: string, opts?: { query?: Record<string, string>; body?: unknown; contentType?: string }): Promise<{ status: number; body: any }>;
