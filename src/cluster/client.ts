@@ -12,14 +12,14 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Context } from '../commands/common.ts';
-import { API_VERSION, GROUP, KIND, PLURAL, VERSION, type EgressRuleObject } from '../core/egressrule.ts';
+import { API_VERSION, GROUP, KIND, PLURAL, VERSION, isDNS1123Label, type EgressRuleObject } from '../core/egressrule.ts';
 import { canonical } from './compare.ts';
 import { parseDuration } from './duration.ts';
-import { ApiError, KubeconfigError } from './errors.ts';
+import { ApiError, KubeconfigError, UnsafePathError } from './errors.ts';
 import { loadLiteKubeconfig, needsClientNode, staticCredentials, type Credentials } from './kubeconfig-lite.ts';
 import { DEFAULT_RETRY, Transport, type RequestOptions, type RetryPolicy } from './transport.ts';
 
-export { describeError, isClusterError, ApiError, ConnectionError, KubeconfigError } from './errors.ts';
+export { describeError, isClusterError, ApiError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 
 /** An EgressRule as the server returns it (server-set metadata included). */
 export interface StoredEgressRule {
@@ -140,6 +140,9 @@ export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<
     if (loaded.cluster.proxyUrl) proxied = (o) => heavy.proxyAgent(loaded, o);
   }
 
+  if (namespace !== undefined && !isDNS1123Label(namespace)) {
+    throw new KubeconfigError(`the namespace ${JSON.stringify(namespace)} of context "${contextName}" is not a valid namespace (a lowercase RFC 1123 label)`);
+  }
   let server: URL;
   try {
     server = new URL(serverText);
@@ -194,12 +197,24 @@ export function sameContent(stored: StoredEgressRule, sent: EgressRuleObject): b
 
 const BASE = `/apis/${GROUP}/${VERSION}`;
 
+/**
+ * One path segment for a name or namespace. Refuses what would address something else once the
+ * URL is normalised: `.` and `..` (`/egressrules/.` is the collection: a DELETE there deletes every
+ * rule), an empty segment, a `/`. The commands refuse such input earlier; this is the last guard.
+ */
+export function pathSegment(what: 'name' | 'namespace', value: string): string {
+  if (typeof value !== 'string' || value === '' || value === '.' || value === '..' || value.includes('/')) {
+    throw new UnsafePathError(`refusing to build a request path with the ${what} ${JSON.stringify(value)}: it is not a valid ${what}`);
+  }
+  return encodeURIComponent(value);
+}
+
 function collectionPath(namespace?: string): string {
-  return namespace === undefined ? `${BASE}/${PLURAL}` : `${BASE}/namespaces/${encodeURIComponent(namespace)}/${PLURAL}`;
+  return namespace === undefined ? `${BASE}/${PLURAL}` : `${BASE}/namespaces/${pathSegment('namespace', namespace)}/${PLURAL}`;
 }
 
 function objectPath(namespace: string, name: string): string {
-  return `${collectionPath(namespace)}/${encodeURIComponent(name)}`;
+  return `${collectionPath(namespace)}/${pathSegment('name', name)}`;
 }
 
 /** Whether an earlier attempt of the failed request may have been carried out. */

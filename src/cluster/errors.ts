@@ -100,6 +100,11 @@ export class KubeconfigError extends Error {
   override name = 'KubeconfigError';
 }
 
+/** A request path that would not address the one object meant (a name `..`, an empty namespace): never sent. */
+export class UnsafePathError extends Error {
+  override name = 'UnsafePathError';
+}
+
 export type ClusterError = ApiError | ConnectionError;
 
 export function isClusterError(e: unknown): e is ClusterError {

@@ -5,10 +5,10 @@
 
 import { Option, type Command } from 'commander';
 import type { ClusterClient } from '../cluster/client.ts';
-import { describeError, isClusterError, KubeconfigError, shortReason, wantsErrorPrefix } from '../cluster/errors.ts';
+import { describeError, isClusterError, KubeconfigError, UnsafePathError, shortReason, wantsErrorPrefix } from '../cluster/errors.ts';
 import { parseDuration } from '../cluster/duration.ts';
 import { CommandError, InputError, UsageError } from '../core/errors.ts';
-import { validateDocuments, type EgressRuleObject, type ValidatedRule } from '../core/egressrule.ts';
+import { checkName, isDNS1123Label, validateDocuments, type EgressRuleObject, type ValidatedRule } from '../core/egressrule.ts';
 import { STDIN_NAME, readAllDocuments } from '../io/input.ts';
 import { Progress } from '../print/progress.ts';
 import type { Context } from './common.ts';
@@ -25,6 +25,45 @@ export function checkType(typed: string): void {
   if (!isEgressRuleType(typed)) {
     throw new CommandError(`configuration type ${typed} not found, the types are ${TYPE_NAMES.join(', ')}`);
   }
+}
+
+/** What kubectl (apimachinery's path segment check) says about a NAME that cannot be a URL path segment. */
+function pathSegmentProblem(name: string): string | undefined {
+  if (name === '.' || name === '..') return `may not be '${name}'`;
+  if (name.includes('/')) return "may not contain '/'";
+  if (name.includes('%')) return "may not contain '%'";
+  return undefined;
+}
+
+/**
+ * A NAME argument must be a DNS-1123 subdomain (as every EgressRule name is). Checked before any
+ * I/O: `delete egressrule .` must never reach a URL (`/egressrules/.` is the collection). Exit 1,
+ * as kubectl: `error: invalid resource name "..": [may not be '..']`.
+ */
+export function checkObjectName(name: string): void {
+  const segment = pathSegmentProblem(name);
+  if (name === '') throw new CommandError('invalid resource name "": a resource name may not be empty');
+  if (segment) throw new CommandError(`invalid resource name ${JSON.stringify(name)}: [${segment}]`);
+  if (checkName(name).length > 0) {
+    throw new CommandError(
+      `invalid resource name ${JSON.stringify(name)}: a lowercase RFC 1123 subdomain of at most 253 characters must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')`,
+    );
+  }
+}
+
+/** An explicit -n must be a DNS-1123 label (exit 1, like a bad NAME). */
+export function checkNamespaceFlag(namespace: string | undefined): void {
+  if (namespace === undefined || isDNS1123Label(namespace)) return;
+  const segment = pathSegmentProblem(namespace);
+  throw new CommandError(
+    `invalid namespace ${JSON.stringify(namespace)}: ${segment ? `[${segment}]` : "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', must start and end with an alphanumeric character and be at most 63 characters (e.g. 'my-name')"}`,
+  );
+}
+
+/** -n as given; `-n ""` means not given (kubectl: the context's namespace). */
+export function namespaceFlag(raw: Record<string, unknown>): string | undefined {
+  const v = raw.namespace as string | undefined;
+  return v === '' ? undefined : v;
 }
 
 export const DEFAULT_CONCURRENCY = 16;
@@ -167,6 +206,7 @@ export async function runBatch<T>(ctx: Context, o: BatchOptions<T>): Promise<voi
       try {
         results[i] = { ok: true, out: await o.work(o.items[i]!) };
       } catch (e) {
+        if (e instanceof UnsafePathError) throw new CommandError(e.message);
         if (!isClusterError(e)) throw e;
         results[i] = { ok: false, error: e };
         if (isFatal(e) && fatal === undefined) fatal = e;

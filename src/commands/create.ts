@@ -12,8 +12,10 @@ import {
   DEFAULT_CONCURRENCY,
   addWriteOptions,
   checkConcurrency,
+  checkNamespaceFlag,
   checkRequestTimeout,
   contextNamespaceForDryRun,
+  namespaceFlag,
   openCluster,
   parseDryRun,
   readRules,
@@ -40,7 +42,7 @@ export interface WriteCommandOptions {
 export function completeWrite(raw: Record<string, unknown>, args: string[]): WriteCommandOptions {
   return {
     files: (raw.filename as string[] | undefined) ?? [],
-    namespace: raw.namespace as string | undefined,
+    namespace: namespaceFlag(raw),
     dryRun: parseDryRun(raw.dryRun as string | boolean | undefined),
     output: parseWriteOutput(raw.output as string | undefined),
     concurrency: (raw.concurrency as number | undefined) ?? DEFAULT_CONCURRENCY,
@@ -61,6 +63,7 @@ export function validateWrite(o: WriteCommandOptions, verb: string): void {
   if (o.files.length === 0) throw new UsageError('filename not specified (see --filename or -f)');
   checkConcurrency(o.concurrency);
   checkRequestTimeout(o.requestTimeout);
+  checkNamespaceFlag(o.namespace);
   if (o.output === 'json' && o.dryRun !== 'client') throw new UsageError('-o json is available with --dry-run=client; use -o yaml or -o name');
 }
 

@@ -10,8 +10,11 @@ import { addGlobalOptions, makeContext, type Context } from './common.ts';
 import {
   DEFAULT_CONCURRENCY,
   checkConcurrency,
+  checkNamespaceFlag,
+  checkObjectName,
   checkRequestTimeout,
   checkType,
+  namespaceFlag,
   openCluster,
   parseDryRun,
   readRules,
@@ -41,7 +44,7 @@ export function completeDelete(raw: Record<string, unknown>, args: string[]): De
     files: (raw.filename as string[] | undefined) ?? [],
     type: args[0],
     names: args.slice(1),
-    namespace: raw.namespace as string | undefined,
+    namespace: namespaceFlag(raw),
     dryRun: parseDryRun(raw.dryRun as string | boolean | undefined),
     output: output === 'name' ? 'name' : 'default',
     concurrency: (raw.concurrency as number | undefined) ?? DEFAULT_CONCURRENCY,
@@ -60,7 +63,11 @@ export function validateDelete(o: DeleteOptions): void {
   if (o.dryRun === 'client') throw new UsageError('--dry-run=client is not available for delete; use --dry-run=server');
   checkConcurrency(o.concurrency);
   checkRequestTimeout(o.requestTimeout);
-  if (o.type !== undefined && o.files.length === 0) checkType(o.type);
+  checkNamespaceFlag(o.namespace);
+  if (o.type !== undefined && o.files.length === 0) {
+    checkType(o.type);
+    for (const name of o.names) checkObjectName(name);
+  }
 }
 
 export async function runDelete(ctx: Context, o: DeleteOptions): Promise<void> {

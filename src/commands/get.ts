@@ -8,7 +8,7 @@ import { GET_FORMATS, NO_RESOURCES, makeListPrinter, sortRules, type GetFormat, 
 import type { StoredEgressRule } from '../cluster/client.ts';
 import { ApiError, isClusterError } from '../cluster/errors.ts';
 import { addGlobalOptions, makeContext, parseIntFlag, type Context } from './common.ts';
-import { DEFAULT_CONCURRENCY, checkRequestTimeout, checkType, errorLine, failWith, openCluster } from './cluster-support.ts';
+import { DEFAULT_CONCURRENCY, checkNamespaceFlag, checkObjectName, checkRequestTimeout, checkType, errorLine, failWith, namespaceFlag, openCluster } from './cluster-support.ts';
 import { CommandError } from '../core/errors.ts';
 
 export interface GetOptions {
@@ -26,7 +26,7 @@ export function completeGet(raw: Record<string, unknown>, args: string[]): GetOp
   return {
     type: args[0],
     names: args.slice(1),
-    namespace: raw.namespace as string | undefined,
+    namespace: namespaceFlag(raw),
     allNamespaces: raw.allNamespaces === true,
     selector: raw.selector as string | undefined,
     format: ((raw.output as string | undefined) ?? 'short') as GetFormat,
@@ -42,6 +42,8 @@ export function validateGet(o: GetOptions): void {
   if (o.allNamespaces && o.names.length > 0) throw new UsageError('a resource cannot be retrieved by name across all namespaces');
   checkRequestTimeout(o.requestTimeout);
   checkType(o.type);
+  checkNamespaceFlag(o.namespace);
+  for (const name of o.names) checkObjectName(name);
 }
 
 export async function runGet(ctx: Context, o: GetOptions): Promise<void> {
