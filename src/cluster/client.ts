@@ -15,7 +15,7 @@ import type { Context } from '../commands/common.ts';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION, isDNS1123Label, type EgressRuleObject } from '../core/egressrule.ts';
 import { canonical } from './compare.ts';
 import { parseDuration } from './duration.ts';
-import { ApiError, KubeconfigError, UnsafePathError } from './errors.ts';
+import { ApiError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 import { loadLiteKubeconfig, needsClientNode, staticCredentials, type Credentials } from './kubeconfig-lite.ts';
 import { DEFAULT_RETRY, Transport, type RequestOptions, type RetryPolicy } from './transport.ts';
 
@@ -255,6 +255,38 @@ class Client implements ClusterClient {
     const t = this.transport;
     const dry = (o?: WriteOptions) => (o?.dryRun ? { dryRun: 'All' } : undefined);
     const get = async (namespace: string, name: string): Promise<StoredEgressRule> => (await t.call('GET', objectPath(namespace, name))).body;
+    /**
+     * After a write whose answer was lost: one GET (no retries) to learn what the server holds.
+     * The object, null when it does not exist, undefined when the check got no usable answer.
+     */
+    const check = async (namespace: string, name: string): Promise<StoredEgressRule | null | undefined> => {
+      try {
+        const r = await t.send('GET', objectPath(namespace, name), { maxAttempts: 1 });
+        if (r.status === 200 && typeof r.body?.metadata?.resourceVersion === 'string') return r.body;
+        if (r.status === 404 && !(r.body?.kind === 'Status' && !r.body.details?.name && !r.body.details?.kind)) return null;
+        return undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    /**
+     * A write failed with no answer after it may have reached the server: check what the server
+     * holds. Resolves with what `done` makes of the stored object (the write counts as done), or
+     * throws the error with its outcome: `not-done` when the server answered the check, `unknown`
+     * when it did not.
+     */
+    const settle = async <T>(e: unknown, namespace: string, name: string, done: (stored: StoredEgressRule | null) => T | undefined, dryRun?: boolean): Promise<T> => {
+      if (e instanceof ConnectionError && e.ambiguous && !dryRun) {
+        const stored = await check(namespace, name);
+        if (stored === undefined) e.outcome = 'unknown';
+        else {
+          const result = done(stored);
+          if (result !== undefined) return result;
+          e.outcome = 'not-done';
+        }
+      }
+      throw e;
+    };
     const ops: EgressRuleOps = {
       get,
       async create(object, o) {
@@ -270,7 +302,7 @@ class Client implements ClusterClient {
             const stored = await get(ns, object.metadata.name);
             if (sameContent(stored, object)) return { object: stored, recovered: true };
           }
-          throw e;
+          return settle(e, ns, object.metadata.name, (stored) => (stored && sameContent(stored, object) ? { object: stored, recovered: true } : undefined), o?.dryRun);
         }
       },
       async listPage(o) {
@@ -299,7 +331,13 @@ class Client implements ClusterClient {
             const stored = await get(ns, object.metadata.name);
             if (stored.metadata.resourceVersion !== object.metadata.resourceVersion && sameContent(stored, object)) return { object: stored, recovered: true };
           }
-          throw e;
+          return settle(
+            e,
+            ns,
+            object.metadata.name,
+            (stored) => (stored && stored.metadata.resourceVersion !== object.metadata.resourceVersion && sameContent(stored, object) ? { object: stored, recovered: true } : undefined),
+            o?.dryRun,
+          );
         }
       },
       async patch(namespace, name, patch, o) {
@@ -313,7 +351,7 @@ class Client implements ClusterClient {
         } catch (e) {
           // A retried delete that meets NotFound: an earlier attempt deleted it.
           if (e instanceof ApiError && e.status === 404 && !e.missingResource && ambiguous(e) && !o?.dryRun) return { recovered: true };
-          throw e;
+          return settle(e, namespace, name, (stored) => (stored === null ? { recovered: true } : undefined), o?.dryRun);
         }
       },
     };

@@ -87,11 +87,38 @@ export class ConnectionError extends Error {
   ) {
     super(message);
   }
+  /**
+   * The request (or an earlier attempt of it) may have been carried out though no answer came: a
+   * reset or a timeout after it was sent. Set by the transport.
+   */
+  ambiguous = false;
+  /**
+   * For a write whose answer was lost, what a check afterwards found: `not-done` (the server
+   * answered a GET and the object is not as the write would have left it) or `unknown` (the
+   * check got no answer either: the object may or may not have been written). Set by the client.
+   */
+  outcome?: 'not-done' | 'unknown';
   get reason(): string {
     return this.code;
   }
+  /**
+   * Stops a batch: the server cannot be reached. Not when a check afterwards got an answer: then
+   * the server is reachable and this object's fate is known.
+   */
   get fatal(): boolean {
-    return true;
+    return this.outcome !== 'not-done';
+  }
+  /** What happened, for `NAME: unknown, <this>`: `the connection was reset after the request was sent`. */
+  get lostAnswer(): string {
+    if (this.code === 'Timeout' || this.code === 'ETIMEDOUT' || this.code === 'ESOCKETTIMEDOUT') return 'no answer came within the request timeout after the request was sent';
+    if (this.code === 'ECONNRESET' || this.code === 'EPIPE' || this.code === 'ECONNABORTED') return 'the connection was reset after the request was sent';
+    return `the connection failed (${this.code}) after the request was sent`;
+  }
+  /** Short, for summaries: `connection reset`. */
+  get shortCause(): string {
+    if (this.code === 'Timeout' || this.code === 'ETIMEDOUT' || this.code === 'ESOCKETTIMEDOUT') return 'timed out';
+    if (this.code === 'ECONNRESET' || this.code === 'EPIPE' || this.code === 'ECONNABORTED') return 'connection reset';
+    return this.code;
   }
 }
 

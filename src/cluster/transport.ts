@@ -41,6 +41,8 @@ export interface RequestOptions {
   query?: Record<string, string | undefined>;
   body?: unknown;
   contentType?: string;
+  /** Attempts at most for this request (default: the retry policy's). */
+  maxAttempts?: number;
 }
 
 export interface RawResponse {
@@ -134,24 +136,26 @@ export class Transport {
       headers['Content-Length'] = String(payload.length);
     }
     let ambiguous = false;
+    const maxAttempts = Math.max(1, Math.min(ro.maxAttempts ?? this.retry.maxAttempts, this.retry.maxAttempts));
     for (let attempt = 1; ; attempt++) {
       let res: { status: number; headers: http.IncomingHttpHeaders; text: string };
       try {
         res = await this.once(method, url, headers, payload);
       } catch (e) {
         const ce = e instanceof ConnectionError ? e : connectionErrorFrom(e as NodeJS.ErrnoException, this.server.origin, this.host);
-        if (!ce.transient || attempt >= this.retry.maxAttempts) throw Object.assign(ce, { attempts: attempt, ambiguous });
+        // A reset or a timeout may come after the server carried the request out.
+        if (!ce.transient || attempt >= maxAttempts) throw Object.assign(ce, { attempts: attempt, ambiguous: ambiguous || ce.transient });
         ambiguous = true;
         const wait = this.backoff(attempt);
-        this.opts.log(2, `retrying ${method} ${url.pathname} after ${ce.code} (attempt ${attempt + 1} of ${this.retry.maxAttempts}) in ${wait} ms`);
+        this.opts.log(2, `retrying ${method} ${url.pathname} after ${ce.code} (attempt ${attempt + 1} of ${maxAttempts}) in ${wait} ms`);
         await this.sleep(wait);
         continue;
       }
-      if (RETRY_STATUSES.has(res.status) && attempt < this.retry.maxAttempts) {
+      if (RETRY_STATUSES.has(res.status) && attempt < maxAttempts) {
         if (!UNPROCESSED_STATUSES.has(res.status)) ambiguous = true;
         const after = retryAfterMs(res.headers['retry-after']);
         const wait = after !== undefined ? Math.min(after, this.retry.maxRetryAfterMs) + Math.round(this.random() * 50) : this.backoff(attempt);
-        this.opts.log(2, `retrying ${method} ${url.pathname} after ${res.status}${after !== undefined ? ` (Retry-After ${formatDuration(after)})` : ''} (attempt ${attempt + 1} of ${this.retry.maxAttempts}) in ${wait} ms`);
+        this.opts.log(2, `retrying ${method} ${url.pathname} after ${res.status}${after !== undefined ? ` (Retry-After ${formatDuration(after)})` : ''} (attempt ${attempt + 1} of ${maxAttempts}) in ${wait} ms`);
         await this.sleep(wait);
         continue;
       }

@@ -5,7 +5,7 @@
 
 import { Option, type Command } from 'commander';
 import type { ClusterClient } from '../cluster/client.ts';
-import { describeError, isClusterError, KubeconfigError, UnsafePathError, shortReason, wantsErrorPrefix } from '../cluster/errors.ts';
+import { ConnectionError, describeError, isClusterError, KubeconfigError, UnsafePathError, shortReason, wantsErrorPrefix } from '../cluster/errors.ts';
 import { parseDuration } from '../cluster/duration.ts';
 import { CommandError, InputError, UsageError } from '../core/errors.ts';
 import { checkName, isDNS1123Label, validateDocuments, type EgressRuleObject, type ValidatedRule } from '../core/egressrule.ts';
@@ -154,6 +154,11 @@ export function failWith(ctx: Context, e: unknown): never {
   throw e;
 }
 
+/** A write whose answer was lost and whose outcome no check could learn. */
+function isUnknown(e: unknown): e is ConnectionError {
+  return e instanceof ConnectionError && e.outcome === 'unknown';
+}
+
 function isFatal(e: unknown): boolean {
   return isClusterError(e) && (e as { fatal: boolean }).fatal;
 }
@@ -184,6 +189,9 @@ export async function runBatch<T>(ctx: Context, o: BatchOptions<T>): Promise<voi
   let nextToPrint = 0;
   let done = 0;
   const progress = new Progress(io.stderr, o.verb, n, io.env);
+  // A server error names the object; a lost connection does not, so the line says which.
+  const failureLine = (i: number, e: unknown) =>
+    e instanceof ConnectionError ? `${ctx.colors.error('error:')} ${o.nameOf(o.items[i]!)}: not ${o.verb}: ${describeError(e)}\n` : errorLine(ctx, e);
 
   const flush = () => {
     let cleared = false;
@@ -194,7 +202,7 @@ export async function runBatch<T>(ctx: Context, o: BatchOptions<T>): Promise<voi
       }
       const r = results[nextToPrint]!;
       if (r.ok) io.stdout.write(r.out);
-      else if (!isFatal(r.error)) io.stderr.write(errorLine(ctx, r.error));
+      else if (!isFatal(r.error)) io.stderr.write(failureLine(nextToPrint, r.error));
       nextToPrint++;
     }
     progress.update(done);
@@ -216,29 +224,40 @@ export async function runBatch<T>(ctx: Context, o: BatchOptions<T>): Promise<voi
     }
   };
   await Promise.all(Array.from({ length: Math.min(o.concurrency, n) }, worker));
-  // After a fatal error, print what finished (in order), skipping what was never sent.
+  // After a fatal error, print what finished (in order), skipping what was never sent; a write
+  // whose answer was lost and could not be checked is said per object: it may have been done.
   for (; nextToPrint < n; nextToPrint++) {
     const r = results[nextToPrint];
     if (r?.ok) io.stdout.write(r.out);
-    else if (r && !isFatal(r.error)) io.stderr.write(errorLine(ctx, r.error));
+    else if (r && !isFatal(r.error)) io.stderr.write(failureLine(nextToPrint, r.error));
+    else if (r && isUnknown(r.error)) {
+      io.stderr.write(`${ctx.colors.error('error:')} ${o.nameOf(o.items[nextToPrint]!)}: unknown, ${r.error.lostAnswer}; it may have been ${o.verb}\n`);
+    }
   }
   progress.clear();
 
   const failed: string[] = [];
   let succeeded = 0;
   let otherFailures = 0;
+  let unknown = 0;
   results.length = n;
   for (let i = 0; i < n; i++) {
     const r = results[i];
     if (r?.ok) succeeded++;
     else {
       if (r && !isFatal(r.error)) otherFailures++;
-      failed.push(`${o.nameOf(o.items[i]!)} (${r ? shortReason(r.error) : 'not sent'})`);
+      let reason = r ? shortReason(r.error) : 'not sent';
+      if (r && isUnknown(r.error)) {
+        unknown++;
+        reason = `unknown: ${r.error.shortCause}; it may have been ${o.verb}`;
+      }
+      failed.push(`${o.nameOf(o.items[i]!)} (${reason})`);
     }
   }
   if (fatal !== undefined) io.stderr.write(errorLine(ctx, fatal));
   if (failed.length === 0) return;
-  if (fatal !== undefined && succeeded === 0 && otherFailures === 0) throw new CommandError('', 1);
+  // Nothing written and nothing in doubt: the one line about the connection says it all.
+  if (fatal !== undefined && succeeded === 0 && otherFailures === 0 && unknown === 0) throw new CommandError('', 1);
   const shown = failed.length > 20 ? [...failed.slice(0, 20), `and ${failed.length - 20} more`] : failed;
   throw new CommandError(`${failed.length} of ${n} objects were not ${o.verb}: ${shown.join(', ')}`);
 }
