@@ -1,8 +1,8 @@
 // egressctl serve: starts the local Kubernetes-compatible API server (shared/spec/api-server.md).
 // Loaded lazily by src/commands/serve.ts, so other commands never pay for it.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -13,10 +13,11 @@ import { Persistence } from './persistence.ts';
 import { Store } from './store.ts';
 import { EPHEMERAL, parseNetwork, seed } from './builtins.ts';
 import { ResourceApi } from './handlers.ts';
-import { createApiServer } from './http.ts';
+import { createApiServer, type ApiServer } from './http.ts';
 import { ensureCertificates, loadCertificates, type TlsMaterial } from './tls.ts';
 import { Faults } from './faults.ts';
-import { kubeconfigText, writeKubeconfig } from './kubeconfig.ts';
+import { kubeconfigTargetProblem, kubeconfigText, writeKubeconfig } from './kubeconfig.ts';
+import { fsError, fsProblem, isFsError } from './fs-errors.ts';
 
 export interface ServeOptions {
   listen: string;
@@ -70,6 +71,34 @@ function urlHost(host: string): string {
   return isIP(host) === 6 ? `[${host}]` : host;
 }
 
+/** `--data DIR`: an existing directory we can write in, or one we create (mode 0700). */
+function prepareDataDir(dir: string, shown: string): void {
+  let isDir: boolean | undefined;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError('--data', shown, e);
+  }
+  if (isDir === false) throw new CommandError(`--data ${shown}: not a directory`);
+  if (isDir === undefined) {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (e) {
+      throw fsError('--data', shown, e, 'cannot create it');
+    }
+  }
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    throw fsError('--data', shown, e, 'cannot write in it');
+  }
+}
+
+/** Turns a filesystem error from inside --data into the flag's one-line error; anything else is rethrown. */
+function dataError(shown: string, what: string, e: unknown): unknown {
+  return isFsError(e) ? fsError('--data', shown, e, what) : e;
+}
+
 export async function runServe(o: ServeOptions, io: IO): Promise<void> {
   const listen = validateServeOptions(o);
   const net = parseNetwork(o.serviceCidr, o.podCidrs);
@@ -77,43 +106,112 @@ export async function runServe(o: ServeOptions, io: IO): Promise<void> {
     if (o.verbosity >= level) io.stderr.write(`I ${msg}\n`);
   };
 
-  let tempDir: string | undefined;
+  // The paths first: a bad one fails here, before anything is made or listens.
   const dataDir = o.data ? resolve(io.cwd, o.data) : undefined;
-  let tls: TlsMaterial | undefined;
-  if (!o.insecureHttp) {
-    if (o.tlsCert && o.tlsKey) tls = loadCertificates(resolve(io.cwd, o.tlsCert), resolve(io.cwd, o.tlsKey));
-    else {
-      const pki = dataDir ? join(dataDir, 'pki') : join((tempDir = mkdtempSync(join(tmpdir(), 'egressctl-serve-'))), 'pki');
-      tls = ensureCertificates(pki);
+  if (o.kubeconfigOut !== undefined) {
+    const problem = kubeconfigTargetProblem(resolve(io.cwd, o.kubeconfigOut));
+    if (problem) throw new CommandError(`--kubeconfig-out ${o.kubeconfigOut}: ${problem}`);
+  }
+  if (dataDir) {
+    prepareDataDir(dataDir, o.data!);
+    if (o.kubeconfigOut === undefined) {
+      const problem = kubeconfigTargetProblem(join(dataDir, 'kubeconfig'));
+      if (problem) throw new CommandError(`--data ${o.data}: cannot write ${join(o.data!, 'kubeconfig')}: ${problem}`);
     }
   }
-  const token = o.insecureHttp ? undefined : (o.token ?? randomBytes(24).toString('base64url'));
 
-  const catalog = makeCatalog(!o.withoutCrds);
-  let store: Store;
+  // A private temporary directory (mode 0700) for what has no other place: the certificates
+  // without --data, and the kubeconfig without --kubeconfig-out or --data. Removed on exit.
+  let tempDir: string | undefined;
+  const makeTempDir = (): string => {
+    if (tempDir) return tempDir;
+    try {
+      return (tempDir = mkdtempSync(join(tmpdir(), 'egressctl-serve-')));
+    } catch (e) {
+      throw new CommandError(`cannot create a temporary directory in ${tmpdir()}: ${fsProblem(e)}`);
+    }
+  };
+  let store: Store | undefined;
+  let srv: ApiServer | undefined;
+  const release = async () => {
+    if (srv) await srv.close();
+    store?.close();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  };
+
+  let url: string;
+  let kubeconfigFile: string;
+  let faults: Faults | undefined;
   try {
-    store = new Store(dataDir ? new Persistence(dataDir) : undefined, EPHEMERAL);
+    let tls: TlsMaterial | undefined;
+    if (!o.insecureHttp) {
+      if (o.tlsCert && o.tlsKey) tls = loadCertificates(resolve(io.cwd, o.tlsCert), resolve(io.cwd, o.tlsKey), { cert: o.tlsCert, key: o.tlsKey });
+      else if (dataDir) {
+        try {
+          tls = ensureCertificates(join(dataDir, 'pki'));
+        } catch (e) {
+          throw dataError(o.data!, `cannot keep the certificates in ${join(o.data!, 'pki')}`, e);
+        }
+      } else {
+        const pki = join(makeTempDir(), 'pki');
+        try {
+          tls = ensureCertificates(pki);
+        } catch (e) {
+          throw isFsError(e) ? new CommandError(`cannot make the certificates in ${pki}: ${fsProblem(e)}`) : e;
+        }
+      }
+    }
+    const token = o.insecureHttp ? undefined : (o.token ?? randomBytes(24).toString('base64url'));
+
+    const catalog = makeCatalog(!o.withoutCrds);
+    try {
+      store = new Store(dataDir ? new Persistence(dataDir) : undefined, EPHEMERAL);
+    } catch (e) {
+      if (isFsError(e)) throw fsError('--data', o.data!, e, 'cannot read the state');
+      throw new CommandError(`cannot load the state in ${dataDir}: ${(e as Error).message}`);
+    }
+    seed(store, net, !o.withoutCrds);
+    try {
+      store.compact();
+    } catch (e) {
+      throw dataError(o.data ?? '', 'cannot write the state', e);
+    }
+
+    const api = new ResourceApi(store, net);
+    faults = o.faultInjection ? new Faults() : undefined;
+    try {
+      srv = createApiServer({ catalog, api, tls, token, faults, log: (l) => log(2, l) });
+    } catch (e) {
+      // Node reads the PEM here: a file that is not a certificate and its key.
+      if (o.tlsCert) throw new CommandError(`--tls-cert ${o.tlsCert}, --tls-key ${o.tlsKey}: not a usable certificate and key: ${(e as Error).message}`);
+      throw e;
+    }
+    const server = srv.server;
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) => reject(new CommandError(`cannot listen on ${o.listen}: ${e.code === 'EADDRINUSE' ? 'address already in use' : e.message}`)));
+      server.listen(listen.port, listen.host, () => resolveListen());
+    });
+    const addr = server.address() as AddressInfo;
+    url = `${tls ? 'https' : 'http'}://${urlHost(addr.address)}:${addr.port}`;
+
+    // The kubeconfig is written before the URL is announced; if it cannot be, the server closes.
+    kubeconfigFile = o.kubeconfigOut !== undefined ? resolve(io.cwd, o.kubeconfigOut) : dataDir ? join(dataDir, 'kubeconfig') : join(makeTempDir(), 'kubeconfig');
+    try {
+      writeKubeconfig(kubeconfigFile, kubeconfigText({ server: url, ca: tls?.ca, token, insecureSkipTlsVerify: !tls }));
+    } catch (e) {
+      const words = { ENOENT: `the directory ${dirname(kubeconfigFile)} does not exist` };
+      if (o.kubeconfigOut !== undefined) throw fsError('--kubeconfig-out', o.kubeconfigOut, e, undefined, words);
+      if (o.data) throw fsError('--data', o.data, e, `cannot write ${join(o.data, 'kubeconfig')}`, words);
+      throw new CommandError(`cannot write the kubeconfig ${kubeconfigFile}: ${fsProblem(e, words)}`);
+    }
   } catch (e) {
-    throw new CommandError(`cannot load the state in ${dataDir}: ${(e as Error).message}`);
+    await release();
+    throw e;
   }
-  seed(store, net, !o.withoutCrds);
-  store.compact();
 
-  const api = new ResourceApi(store, net);
-  const faults = o.faultInjection ? new Faults() : undefined;
-  const srv = createApiServer({ catalog, api, tls, token, faults, log: (l) => log(2, l) });
-  await new Promise<void>((resolveListen, reject) => {
-    srv.server.once('error', (e: NodeJS.ErrnoException) => reject(new CommandError(`cannot listen on ${o.listen}: ${e.code === 'EADDRINUSE' ? 'address already in use' : e.message}`)));
-    srv.server.listen(listen.port, listen.host, () => resolveListen());
-  });
-  const addr = srv.server.address() as AddressInfo;
-  const url = `${tls ? 'https' : 'http'}://${urlHost(addr.address)}:${addr.port}`;
-
-  if (o.kubeconfigOut) {
-    writeKubeconfig(resolve(io.cwd, o.kubeconfigOut), kubeconfigText({ server: url, ca: tls?.ca, token, insecureSkipTlsVerify: !tls }));
-  }
   // The first line on stdout, after the kubeconfig is in place: whoever waits for it can use both.
-  io.stdout.write(`Serving on ${url}\n`);
+  // The second names the kubeconfig (never the token itself).
+  io.stdout.write(`Serving on ${url}\nKubeconfig: ${kubeconfigFile}\n`);
   if (faults) log(1, 'fault injection enabled: /_egressctl/faults, /_egressctl/requests');
   log(1, dataDir ? `state in ${dataDir}` : 'state in memory only');
 
@@ -123,9 +221,7 @@ export async function runServe(o: ServeOptions, io: IO): Promise<void> {
       if (stopping) return;
       stopping = true;
       log(1, `${signal}: finishing in-flight requests`);
-      srv.close().then(() => {
-        store.close();
-        if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      release().then(() => {
         process.off('SIGTERM', onTerm);
         process.off('SIGINT', onInt);
         done();

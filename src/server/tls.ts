@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'n
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CommandError } from '../core/errors.ts';
+import { fsError } from './fs-errors.ts';
 
 export interface TlsMaterial {
   key: Buffer;
@@ -48,16 +49,16 @@ export function ensureCertificates(dir: string): TlsMaterial {
   return { ca: readFileSync(files[0]), cert: readFileSync(files[1]), key: readFileSync(files[2]) };
 }
 
-export function loadCertificates(certFile: string, keyFile: string): TlsMaterial {
-  const read = (f: string, what: string) => {
+export function loadCertificates(certFile: string, keyFile: string, shown: { cert: string; key: string } = { cert: certFile, key: keyFile }): TlsMaterial {
+  const read = (f: string, flag: string, as: string) => {
     try {
       return readFileSync(f);
     } catch (e) {
-      throw new CommandError(`cannot read ${what} ${f}: ${(e as Error).message}`);
+      throw fsError(flag, as, e, undefined, { ENOENT: 'no such file' });
     }
   };
-  const cert = read(certFile, '--tls-cert');
-  const key = read(keyFile, '--tls-key');
+  const cert = read(certFile, '--tls-cert', shown.cert);
+  const key = read(keyFile, '--tls-key', shown.key);
   // The kubeconfig trusts the given chain: a self-signed certificate, or a chain that ends at its CA.
   return { cert, key, ca: cert };
 }
