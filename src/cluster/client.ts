@@ -15,11 +15,11 @@ import type { Context } from '../commands/common.ts';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION, isDNS1123Label, type EgressRuleObject } from '../core/egressrule.ts';
 import { canonical } from './compare.ts';
 import { parseDuration } from './duration.ts';
-import { ApiError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
+import { ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 import { loadLiteKubeconfig, needsClientNode, staticCredentials, type Credentials } from './kubeconfig-lite.ts';
 import { DEFAULT_RETRY, Transport, type RequestOptions, type RetryPolicy } from './transport.ts';
 
-export { describeError, isClusterError, ApiError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
+export { describeError, isClusterError, ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 
 /** An EgressRule as the server returns it (server-set metadata included). */
 export interface StoredEgressRule {
@@ -217,6 +217,49 @@ function objectPath(namespace: string, name: string): string {
   return `${collectionPath(namespace)}/${pathSegment('name', name)}`;
 }
 
+/** What a body is, for messages: `an HTML page of 1234 bytes`, `a number`. */
+function describeBody(body: unknown): string {
+  if (body === undefined) return 'an empty body';
+  if (typeof body === 'string') {
+    const kind = /^\s*</.test(body) ? 'an HTML or XML page' : 'a text that is not JSON';
+    return `${kind} of ${Buffer.byteLength(body)} bytes`;
+  }
+  if (body === null) return 'null';
+  if (Array.isArray(body)) return 'an array';
+  return `a ${typeof body}`;
+}
+
+/** Why a body is not a stored EgressRule (metadata.name, namespace and resourceVersion); undefined when it is one. */
+export function objectProblem(body: unknown, where = 'the answer', requireVersion = true): string | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return `${where} is ${describeBody(body)}`;
+  const m = (body as { metadata?: unknown }).metadata;
+  if (m === null || typeof m !== 'object' || Array.isArray(m)) return `${where} has no metadata`;
+  const md = m as Record<string, unknown>;
+  for (const k of requireVersion ? ['name', 'namespace', 'resourceVersion'] : ['name', 'namespace']) {
+    if (typeof md[k] !== 'string' || md[k] === '') return `${where} has no metadata.${k}`;
+  }
+  return undefined;
+}
+
+/** Why a body is not a list of EgressRules; undefined when it is one. */
+export function listProblem(body: unknown): string | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return `the answer is ${describeBody(body)}`;
+  const items = (body as { items?: unknown }).items;
+  if (!Array.isArray(items)) return items === undefined ? 'it has no items' : `its items are ${describeBody(items)}, not an array`;
+  for (let i = 0; i < items.length; i++) {
+    const p = objectProblem(items[i], `item ${i}`);
+    if (p) return p;
+  }
+  const meta = (body as { metadata?: unknown }).metadata;
+  if (meta !== undefined && (meta === null || typeof meta !== 'object')) return 'its metadata is not an object';
+  const cont = (meta as { continue?: unknown } | undefined)?.continue;
+  if (cont !== undefined && typeof cont !== 'string') return 'its metadata.continue is not a string';
+  return undefined;
+}
+
+/** Pages one list may take at most (500,000 objects per page by default: far beyond any cluster). */
+export const MAX_PAGES = 100_000;
+
 /** Whether an earlier attempt of the failed request may have been carried out. */
 function ambiguous(e: unknown): boolean {
   return (e as { ambiguous?: boolean }).ambiguous === true;
@@ -254,7 +297,22 @@ class Client implements ClusterClient {
   private makeOps(): EgressRuleOps {
     const t = this.transport;
     const dry = (o?: WriteOptions) => (o?.dryRun ? { dryRun: 'All' } : undefined);
-    const get = async (namespace: string, name: string): Promise<StoredEgressRule> => (await t.call('GET', objectPath(namespace, name))).body;
+    const server = t.server.origin;
+    /** The body of a 2xx answer to a write or a GET of one object: a stored EgressRule, or a BadAnswerError. */
+    const stored = (method: string, path: string, body: unknown, write: boolean, dryRun = false): StoredEgressRule => {
+      // A dry run's answer may have no resourceVersion: nothing was stored.
+      const problem = objectProblem(body, 'the answer', !dryRun);
+      if (problem) {
+        const e = new BadAnswerError(method, server + path, 'an EgressRule', problem);
+        if (write) e.outcome = 'unknown';
+        throw e;
+      }
+      return body as StoredEgressRule;
+    };
+    const get = async (namespace: string, name: string): Promise<StoredEgressRule> => {
+      const path = objectPath(namespace, name);
+      return stored('GET', path, (await t.call('GET', path)).body, false);
+    };
     /**
      * After a write whose answer was lost: one GET (no retries) to learn what the server holds.
      * The object, null when it does not exist, undefined when the check got no usable answer.
@@ -295,7 +353,7 @@ class Client implements ClusterClient {
         delete body.metadata.resourceVersion; // a create carrying one is refused (500) by the server
         try {
           const r = await t.call('POST', collectionPath(ns), { query: dry(o), body });
-          return { object: r.body };
+          return { object: stored('POST', collectionPath(ns), r.body, !o?.dryRun, o?.dryRun) };
         } catch (e) {
           // A retried create that meets AlreadyExists: did an earlier attempt store it?
           if (e instanceof ApiError && e.status === 409 && e.reason === 'AlreadyExists' && ambiguous(e) && !o?.dryRun) {
@@ -309,22 +367,34 @@ class Client implements ClusterClient {
         const query: Record<string, string | undefined> = { labelSelector: o.labelSelector || undefined, continue: o.continue };
         if (o.chunkSize) query.limit = String(o.chunkSize);
         const r = await t.call('GET', collectionPath(o.namespace), { query });
-        const body = r.body ?? {};
-        return { items: body.items ?? [], continue: body.metadata?.continue || undefined, resourceVersion: body.metadata?.resourceVersion };
+        const problem = listProblem(r.body);
+        if (problem) throw new BadAnswerError('GET', t.url(collectionPath(o.namespace), query).href, 'an EgressRuleList', problem);
+        const body = r.body;
+        return { items: body.items, continue: body.metadata?.continue || undefined, resourceVersion: body.metadata?.resourceVersion };
       },
       async *list(o) {
         let token: string | undefined;
+        // A server that hands back a token it gave before (or never stops) would loop forever.
+        const seen = new Set<string>();
+        let pages = 0;
         do {
           const page = await ops.listPage({ ...o, continue: token });
+          pages++;
           yield page.items;
           token = page.continue;
-        } while (token);
+          if (token !== undefined) {
+            const url = server + collectionPath(o.namespace);
+            if (seen.has(token)) throw new BadAnswerError('GET', url, 'a finite list', `page ${pages} hands back the continue token of an earlier page, so the list would never end`);
+            if (pages >= MAX_PAGES) throw new BadAnswerError('GET', url, 'a finite list', `still not at the end after ${MAX_PAGES} pages; a larger --chunk-size takes fewer`);
+            seen.add(token);
+          }
+        } while (token !== undefined);
       },
       async replace(object, o) {
         const ns = object.metadata.namespace!;
         try {
           const r = await t.call('PUT', objectPath(ns, object.metadata.name), { query: dry(o), body: object });
-          return { object: r.body };
+          return { object: stored('PUT', objectPath(ns, object.metadata.name), r.body, !o?.dryRun, o?.dryRun) };
         } catch (e) {
           // A retried update that meets Conflict: did an earlier attempt store it?
           if (e instanceof ApiError && e.status === 409 && e.reason === 'Conflict' && ambiguous(e) && !o?.dryRun) {
@@ -342,7 +412,7 @@ class Client implements ClusterClient {
       },
       async patch(namespace, name, patch, o) {
         const r = await t.call('PATCH', objectPath(namespace, name), { query: dry(o), body: patch, contentType: 'application/merge-patch+json' });
-        return { object: r.body };
+        return { object: stored('PATCH', objectPath(namespace, name), r.body, !o?.dryRun, o?.dryRun) };
       },
       async delete(namespace, name, o) {
         try {

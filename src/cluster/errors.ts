@@ -127,15 +127,47 @@ export class KubeconfigError extends Error {
   override name = 'KubeconfigError';
 }
 
+/**
+ * The server answered with a success status but not with what the API promises (an HTML page from
+ * a proxy, `{"items":5}`, a created object without metadata). For a write, whether it was carried
+ * out is unknown.
+ */
+export class BadAnswerError extends Error {
+  override name = 'BadAnswerError';
+  /** Writes: the server said yes in a way we cannot read, so the object may have been written. */
+  outcome?: 'unknown';
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    expected: string,
+    problem: string,
+  ) {
+    super(`the server's answer to ${method} ${url} is not ${expected} (${problem})`);
+  }
+  get reason(): string {
+    return 'BadAnswer';
+  }
+  /** A server that answers like this will not do better for the next object. */
+  get fatal(): boolean {
+    return true;
+  }
+  get lostAnswer(): string {
+    return 'the server answered but not with an EgressRule';
+  }
+  get shortCause(): string {
+    return 'unreadable answer';
+  }
+}
+
 /** A request path that would not address the one object meant (a name `..`, an empty namespace): never sent. */
 export class UnsafePathError extends Error {
   override name = 'UnsafePathError';
 }
 
-export type ClusterError = ApiError | ConnectionError;
+export type ClusterError = ApiError | ConnectionError | BadAnswerError;
 
 export function isClusterError(e: unknown): e is ClusterError {
-  return e instanceof ApiError || e instanceof ConnectionError;
+  return e instanceof ApiError || e instanceof ConnectionError || e instanceof BadAnswerError;
 }
 
 function apiErrorMessage(status: number, s: Status | undefined): string {
@@ -181,6 +213,7 @@ export function wantsErrorPrefix(e: unknown): boolean {
 export function shortReason(e: unknown): string {
   if (e instanceof ApiError) return e.missingResource ? 'NoCRD' : e.reason;
   if (e instanceof ConnectionError) return e.code;
+  if (e instanceof BadAnswerError) return e.reason;
   return 'Error';
 }
 

@@ -5,7 +5,7 @@
 
 import { Option, type Command } from 'commander';
 import type { ClusterClient } from '../cluster/client.ts';
-import { ConnectionError, describeError, isClusterError, KubeconfigError, UnsafePathError, shortReason, wantsErrorPrefix } from '../cluster/errors.ts';
+import { BadAnswerError, ConnectionError, describeError, isClusterError, KubeconfigError, UnsafePathError, shortReason, wantsErrorPrefix } from '../cluster/errors.ts';
 import { parseDuration } from '../cluster/duration.ts';
 import { CommandError, InputError, UsageError } from '../core/errors.ts';
 import { checkName, isDNS1123Label, validateDocuments, type EgressRuleObject, type ValidatedRule } from '../core/egressrule.ts';
@@ -155,8 +155,8 @@ export function failWith(ctx: Context, e: unknown): never {
 }
 
 /** A write whose answer was lost and whose outcome no check could learn. */
-function isUnknown(e: unknown): e is ConnectionError {
-  return e instanceof ConnectionError && e.outcome === 'unknown';
+function isUnknown(e: unknown): e is ConnectionError | BadAnswerError {
+  return (e instanceof ConnectionError || e instanceof BadAnswerError) && e.outcome === 'unknown';
 }
 
 function isFatal(e: unknown): boolean {
