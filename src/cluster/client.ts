@@ -14,7 +14,8 @@ import https from 'node:https';
 import type { Context } from '../commands/common.ts';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION, isDNS1123Label, type EgressRuleObject } from '../core/egressrule.ts';
 import { canonical } from './compare.ts';
-import { parseDuration } from './duration.ts';
+import { parseDuration, requestTimeoutProblem } from './duration.ts';
+import { UsageError } from '../core/errors.ts';
 import { ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 import { loadLiteKubeconfig, needsClientNode, staticCredentials, type Credentials } from './kubeconfig-lite.ts';
 import { DEFAULT_RETRY, Transport, type RequestOptions, type RetryPolicy } from './transport.ts';
@@ -168,6 +169,8 @@ export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<
   if (creds.servername) tls.servername = creds.servername;
   const agent: http.Agent = proxied ? proxied(tls as Record<string, unknown>) : server.protocol === 'http:' ? new http.Agent({ keepAlive: true, maxSockets }) : new https.Agent(tls);
 
+  const timeoutProblem = requestTimeoutProblem(global.requestTimeout ?? '0');
+  if (timeoutProblem) throw new UsageError(`invalid --request-timeout "${global.requestTimeout}": ${timeoutProblem}`);
   const timeoutMs = parseDuration(global.requestTimeout ?? '0') ?? 0;
   const transport = new Transport({
     server,

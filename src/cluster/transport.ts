@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ApiError, ConnectionError, connectionErrorFrom, type Status } from './errors.ts';
-import { formatDuration } from './duration.ts';
+import { MAX_TIMEOUT_MS, formatDuration } from './duration.ts';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -99,6 +99,9 @@ export class Transport {
   requestCount = 0;
 
   constructor(private readonly opts: TransportOptions) {
+    // Node fires a longer timer after 1 ms: every request would time out. The commands refuse such
+    // values; this guards other callers.
+    if (!(opts.timeoutMs >= 0 && opts.timeoutMs <= MAX_TIMEOUT_MS)) throw new RangeError(`request timeout ${opts.timeoutMs} ms is out of range (0 to ${MAX_TIMEOUT_MS})`);
     this.server = opts.server;
     this.host = opts.server.host;
     this.basePath = opts.server.pathname.replace(/\/+$/, '');

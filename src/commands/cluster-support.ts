@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import type { ClusterClient } from '../cluster/client.ts';
 import { BadAnswerError, ConnectionError, describeError, isClusterError, KubeconfigError, UnsafePathError, shortReason, wantsErrorPrefix } from '../cluster/errors.ts';
-import { parseDuration } from '../cluster/duration.ts';
+import { requestTimeoutProblem } from '../cluster/duration.ts';
 import { CommandError, InputError, UsageError } from '../core/errors.ts';
 import { checkName, isDNS1123Label, validateDocuments, type EgressRuleObject, type ValidatedRule } from '../core/egressrule.ts';
 import { STDIN_NAME, readAllDocuments } from '../io/input.ts';
@@ -82,9 +82,8 @@ export function checkConcurrency(n: number): void {
 }
 
 export function checkRequestTimeout(v: string | undefined): void {
-  if (v !== undefined && parseDuration(v) === undefined) {
-    throw new UsageError(`invalid --request-timeout "${v}": use a duration such as 30s, 1m or 500ms (0 for no limit)`);
-  }
+  const problem = v === undefined ? undefined : requestTimeoutProblem(v);
+  if (problem) throw new UsageError(`invalid --request-timeout "${v}": ${problem}`);
 }
 
 /** The options every writing command takes. */
