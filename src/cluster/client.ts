@@ -18,7 +18,7 @@ import { parseDuration, requestTimeoutProblem } from './duration.ts';
 import { UsageError } from '../core/errors.ts';
 import { ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 import { loadLiteKubeconfig, needsClientNode, staticCredentials, type Credentials } from './kubeconfig-lite.ts';
-import { DEFAULT_RETRY, Transport, type RequestOptions, type RetryPolicy } from './transport.ts';
+import { DEFAULT_RETRY, Transport, redactUrl, type RequestOptions, type RetryPolicy } from './transport.ts';
 
 export { describeError, isClusterError, ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 
@@ -122,7 +122,7 @@ export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<
   let creds: Credentials;
   let proxied: ((o: Record<string, unknown>) => http.Agent) | undefined;
   if (lite.kind === 'files' && !needsClientNode(lite)) {
-    ctx.log(4, `kubeconfig: ${lite.sources.join(', ')}; context ${lite.contextName}; server ${lite.cluster.server}`);
+    ctx.log(4, `kubeconfig: ${lite.sources.join(', ')}; context ${lite.contextName}; server ${redactUrl(lite.cluster.server)}`);
     serverText = lite.cluster.server;
     clusterName = lite.cluster.name;
     contextName = lite.contextName;
@@ -132,7 +132,7 @@ export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<
     // exec/auth-provider users, proxies, in-cluster: client-node's authenticators and agents.
     const heavy = await import('./kubeconfig.ts');
     const loaded = heavy.loadKubeconfig(kopts);
-    ctx.log(4, `kubeconfig: ${loaded.sources.join(', ')}; context ${loaded.contextName}; server ${loaded.cluster.server} (through @kubernetes/client-node)`);
+    ctx.log(4, `kubeconfig: ${loaded.sources.join(', ')}; context ${loaded.contextName}; server ${redactUrl(loaded.cluster.server)} (through @kubernetes/client-node)`);
     serverText = loaded.cluster.server;
     clusterName = loaded.cluster.name;
     contextName = loaded.contextName;
@@ -148,10 +148,10 @@ export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<
   try {
     server = new URL(serverText);
   } catch {
-    throw new KubeconfigError(`the server "${serverText}" of cluster "${clusterName}" is not a URL`);
+    throw new KubeconfigError(`the server "${redactUrl(serverText)}" of cluster "${clusterName}" is not a URL`);
   }
   if (server.protocol !== 'https:' && server.protocol !== 'http:') {
-    throw new KubeconfigError(`the server "${serverText}" of cluster "${clusterName}" is not an http or https URL`);
+    throw new KubeconfigError(`the server "${redactUrl(serverText)}" of cluster "${clusterName}" is not an http or https URL`);
   }
   const headers: Record<string, string> = { ...creds.headers };
   if (server.protocol === 'http:' && headers.Authorization) {

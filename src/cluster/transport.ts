@@ -75,6 +75,18 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
   return out;
 }
 
+/**
+ * A server URL safe to print: a user and password in it (`https://admin:hunter2@host`) become
+ * `***@`. Works on text that is not a valid URL too (it is printed in the error that says so).
+ */
+export function redactUrl(text: string): string {
+  return text.replace(/^(\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/)([^?#]*)@/, (_m, scheme: string, userinfo: string) => {
+    // The host cannot hold a '/', so a '/' before the last '@' means the '@' is in the path... unless
+    // the password holds one; the safe side is to hide it all the same.
+    return userinfo === '' ? `${scheme}@` : `${scheme}***@`;
+  });
+}
+
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Seconds (or an HTTP date) from a Retry-After header, in ms. */

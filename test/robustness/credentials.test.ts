@@ -67,3 +67,40 @@ test('no token, password or key in the output of any cluster command at -v 0..9'
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /GET .*egressrules/);
 });
+
+test('a user and password in the server URL never show: not in -v logs, not in the error for an unparsable URL', async () => {
+  const server = await startServer();
+  after(() => server.stop());
+  const dir = mkdtempSync(join(tmpdir(), 'egressctl-cred-url-'));
+  const password = 'hunter2-' + Math.random().toString(36).slice(2);
+  const kc = yaml.load(readFileSync(server.kubeconfig, 'utf8')) as any;
+  const url = new URL(server.url);
+  const withUserinfo = structuredClone(kc);
+  withUserinfo.clusters[0].cluster.server = `${url.protocol}//admin:${password}@${url.host}`;
+  const good = join(dir, 'kubeconfig-userinfo');
+  writeFileSync(good, yaml.dump(withUserinfo), { mode: 0o600 });
+  const unparsable = structuredClone(kc);
+  unparsable.clusters[0].cluster.server = `${url.protocol}//admin:${password}@${url.hostname}:not-a-port`;
+  const bad = join(dir, 'kubeconfig-unparsable');
+  writeFileSync(bad, yaml.dump(unparsable), { mode: 0o600 });
+  const notHttp = structuredClone(kc);
+  notHttp.clusters[0].cluster.server = `ftp://admin:${password}@${url.host}`;
+  const ftp = join(dir, 'kubeconfig-ftp');
+  writeFileSync(ftp, yaml.dump(notHttp), { mode: 0o600 });
+
+  for (const v of ['4', '7', '9']) {
+    const r = await egressctl(['get', 'egressrules', '-v', v], { env: { KUBECONFIG: good, NO_COLOR: '1' } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!(r.stdout + r.stderr).includes(password), `-v ${v} printed the password:\n${r.stderr}`);
+    // Control: the log line that used to show it is there, redacted.
+    assert.match(r.stderr, /server https:\/\/\*\*\*@127\.0\.0\.1:\d+/);
+  }
+  const u = await egressctl(['get', 'egressrules', '-v', '9'], { env: { KUBECONFIG: bad, NO_COLOR: '1' } });
+  assert.equal(u.code, 1);
+  assert.ok(!u.stderr.includes(password), u.stderr);
+  assert.match(u.stderr, /error: the server "https:\/\/\*\*\*@127\.0\.0\.1:not-a-port" of cluster ".*" is not a URL/);
+  const f = await egressctl(['get', 'egressrules'], { env: { KUBECONFIG: ftp, NO_COLOR: '1' } });
+  assert.equal(f.code, 1);
+  assert.ok(!f.stderr.includes(password), f.stderr);
+  assert.match(f.stderr, /error: the server "ftp:\/\/\*\*\*@127\.0\.0\.1:\d+" .* is not an http or https URL/);
+});
