@@ -127,15 +127,37 @@ export async function openCluster(ctx: Context, concurrency = DEFAULT_CONCURRENC
   }
 }
 
-/** The namespace objects go to when neither -n nor the object says: the context's, else default. */
+/**
+ * For --dry-run=client: the namespace objects go to when neither -n nor the object says: the
+ * context's, else default. No kubeconfig anywhere is fine (a client dry run needs no cluster):
+ * `default`. Any other kubeconfig problem (an unknown --context, an unreadable file) is an error.
+ */
 export async function contextNamespaceForDryRun(ctx: Context): Promise<string> {
+  const { findKubeconfig, loadLiteKubeconfig } = await import('../cluster/kubeconfig-lite.ts');
+  const kopts = { kubeconfig: ctx.global.kubeconfig, context: ctx.global.context, env: ctx.io.env, cwd: ctx.io.cwd };
   try {
-    const client = await openCluster(ctx, 1);
-    client.close();
-    return client.defaultNamespace;
-  } catch {
+    findKubeconfig(kopts);
+  } catch (e) {
+    if (!(e instanceof KubeconfigError)) throw e;
+    ctx.log(2, `--dry-run=client: ${e.message}; using the namespace "default"`);
     return 'default';
   }
+  try {
+    const lite = loadLiteKubeconfig(kopts);
+    if (lite.kind === 'files') {
+      if (lite.namespace !== undefined && !isDNS1123Label(lite.namespace)) {
+        throw new KubeconfigError(`the namespace ${JSON.stringify(lite.namespace)} of context "${lite.contextName}" is not a valid namespace (a lowercase RFC 1123 label)`);
+      }
+      return lite.namespace ?? 'default';
+    }
+  } catch (e) {
+    if (e instanceof KubeconfigError) throw new CommandError(e.message);
+    throw e;
+  }
+  // In-cluster: the service account's namespace, as the client reads it.
+  const client = await openCluster(ctx, 1);
+  client.close();
+  return client.defaultNamespace;
 }
 
 /** One line for an error, as kubectl prints it. */
