@@ -17,6 +17,9 @@ import type { Context } from './common.ts';
 export const TYPE_NAMES = ['egressrule', 'egressrules', 'egress-rule', 'egress-rules', 'EgressRule', 'egressrules.config.istio.io'] as const;
 const TYPE_SET = new Set(TYPE_NAMES.map((t) => t.toLowerCase()).concat(['egressrule.config.istio.io']));
 
+/** The help paragraph about TYPE, for get and delete. */
+export const TYPE_HELP = `TYPE is one of ${TYPE_NAMES.join(', ')} (any case).`;
+
 export function isEgressRuleType(typed: string): boolean {
   return TYPE_SET.has(typed.toLowerCase());
 }
@@ -91,10 +94,15 @@ export function addWriteOptions(cmd: Command, verb: string): Command {
   return cmd
     .option('-f, --filename <file>', `file, directory or - (standard input) with the objects to ${verb}; may be repeated`, (v: string, p: string[] = []) => [...p, v])
     .addOption(new Option('--dry-run [strategy]', 'client: print what would be sent; server: send with dryRun=All (nothing stored)').preset('client'))
-    .option('--concurrency <n>', `requests in flight at most (default ${DEFAULT_CONCURRENCY})`, (v: string) => {
-      if (!/^\d+$/.test(v)) throw new UsageError(`invalid value "${v}" for --concurrency: not a positive integer`);
-      return Number(v);
-    });
+    .option('--concurrency <n>', CONCURRENCY_HELP, parseConcurrency);
+}
+
+export const CONCURRENCY_HELP = `requests in flight at most (default ${DEFAULT_CONCURRENCY})`;
+
+/** --concurrency's argument parser (the range is checked by checkConcurrency). */
+export function parseConcurrency(v: string): number {
+  if (!/^\d+$/.test(v)) throw new UsageError(`invalid value "${v}" for --concurrency: not a positive integer`);
+  return Number(v);
 }
 
 /** Reads every input and validates every document; nothing is sent if anything is wrong. */

@@ -8,7 +8,9 @@ import { makeResultPrinter } from '../print/objects.ts';
 import { ApiError } from '../cluster/errors.ts';
 import { addGlobalOptions, makeContext, type Context } from './common.ts';
 import {
+  CONCURRENCY_HELP,
   DEFAULT_CONCURRENCY,
+  TYPE_HELP,
   checkConcurrency,
   checkNamespaceFlag,
   checkObjectName,
@@ -16,6 +18,7 @@ import {
   checkType,
   namespaceFlag,
   openCluster,
+  parseConcurrency,
   parseDryRun,
   readRules,
   runBatch,
@@ -109,15 +112,12 @@ export function registerDelete(program: Command, io: IO): void {
     .option('-f, --filename <file>', 'file, directory or - (standard input) with the objects to delete; may be repeated', (v: string, p: string[] = []) => [...p, v])
     .option('--ignore-not-found', 'a missing object is not an error')
     .option('--dry-run [strategy]', 'server: send with dryRun=All (nothing deleted)')
-    .option('--concurrency <n>', `requests in flight at most (default ${DEFAULT_CONCURRENCY})`, (v: string) => {
-      if (!/^\d+$/.test(v)) throw new UsageError(`invalid value "${v}" for --concurrency: not a positive integer`);
-      return Number(v);
-    })
+    .option('--concurrency <n>', CONCURRENCY_HELP, parseConcurrency)
     .option('-o, --output <format>', 'name: print egressrule.config.istio.io/NAME lines');
   addGlobalOptions(cmd, { cluster: true });
   cmd.addHelpText(
     'after',
-    `\nTYPE is one of egressrule, egressrules, egress-rule, egress-rules, EgressRule, egressrules.config.istio.io (any case).\n\nExamples:\n  # Remove the egress rules of the "Control Egress TCP Traffic" task\n  egressctl delete egressrule wikipedia-range1 wikipedia-range2 wikipedia-range3 wikipedia-range4 wikipedia-range5 -n default\n\n  # Remove the rules a file created\n  egressctl delete -f wikipedia-rules.yaml\n`,
+    `\n${TYPE_HELP}\n\nExamples:\n  # Remove the egress rules of the "Control Egress TCP Traffic" task\n  egressctl delete egressrule wikipedia-range1 wikipedia-range2 wikipedia-range3 wikipedia-range4 wikipedia-range5 -n default\n\n  # Remove the rules a file created\n  egressctl delete -f wikipedia-rules.yaml\n`,
   );
   cmd.action(async (args: string[], raw: Record<string, unknown>) => {
     const o = completeDelete(raw, args);

@@ -8,7 +8,7 @@ import { GET_FORMATS, NO_RESOURCES, makeListPrinter, sortRules, type GetFormat, 
 import type { StoredEgressRule } from '../cluster/client.ts';
 import { ApiError, isClusterError } from '../cluster/errors.ts';
 import { addGlobalOptions, makeContext, parseIntFlag, type Context } from './common.ts';
-import { DEFAULT_CONCURRENCY, checkNamespaceFlag, checkObjectName, checkRequestTimeout, checkType, errorLine, failWith, namespaceFlag, openCluster } from './cluster-support.ts';
+import { DEFAULT_CONCURRENCY, TYPE_HELP, checkNamespaceFlag, checkObjectName, checkRequestTimeout, checkType, errorLine, failWith, namespaceFlag, openCluster } from './cluster-support.ts';
 import { CommandError } from '../core/errors.ts';
 
 export interface GetOptions {
@@ -103,7 +103,7 @@ export function registerGet(program: Command, io: IO): void {
   addGlobalOptions(cmd, { cluster: true });
   cmd.addHelpText(
     'after',
-    `\nTYPE is one of egressrule, egressrules, egress-rule, egress-rules, EgressRule, egressrules.config.istio.io (any case).\n\nExamples:\n  # The egress rules of the "Control Egress TCP Traffic" task\n  egressctl get egressrules\n\n  # One of them, as YAML\n  egressctl get egressrule wikipedia-range1 -o yaml\n`,
+    `\n${TYPE_HELP}\n\nExamples:\n  # The egress rules of the "Control Egress TCP Traffic" task\n  egressctl get egressrules\n\n  # One of them, as YAML\n  egressctl get egressrule wikipedia-range1 -o yaml\n`,
   );
   cmd.action(async (args: string[], raw: Record<string, unknown>) => {
     const o = completeGet(raw, args);

@@ -253,3 +253,17 @@ test('progress: only on a terminal, after the delay, cleared before other output
   assert.equal(piped, '');
   assert.equal(text, '\r\x1b[Kcreated: 3/10 (30%)\r\x1b[K');
 });
+
+test('one TYPE list (TYPE_NAMES) in the help of get and delete, and one --concurrency parser', async () => {
+  const { TYPE_NAMES, TYPE_HELP } = await import('../../src/commands/cluster-support.ts');
+  assert.ok(TYPE_HELP.includes(TYPE_NAMES.join(', ')));
+  for (const cmd of ['get', 'delete']) {
+    const r = await runCli([cmd, '--help']);
+    assert.ok((r.stdout + r.stderr).includes(`\n${TYPE_HELP}\n`), `${cmd} --help:\n${r.stdout}`);
+  }
+  for (const args of [['delete', 'egressrule', 'x'], ['create', '-f', '-'], ['apply', '-f', '-']]) {
+    const r = await runCli([...args, '--concurrency', 'lots']);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, /^error: invalid value "lots" for --concurrency: not a positive integer\n/, args.join(' '));
+  }
+});
