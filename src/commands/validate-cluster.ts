@@ -1,10 +1,8 @@
 // validate --cluster: the rules already stored, for the analysis. Loaded only with --cluster, so
 // plain validate never imports the cluster client.
 import type { RuleSummary } from '../core/analysis.ts';
-import { CommandError } from '../core/errors.ts';
-import { describeError } from '../cluster/errors.ts';
 import type { Context } from './common.ts';
-import { openCluster } from './cluster-support.ts';
+import { failWith, openCluster } from './cluster-support.ts';
 
 /**
  * Every EgressRule stored in the cluster (all namespaces, read in pages), as summaries placed at
@@ -26,7 +24,9 @@ export async function storedRuleSummaries(ctx: Context, input: readonly RuleSumm
       }
     }
   } catch (e) {
-    throw new CommandError(describeError(e));
+    // Said as the other cluster commands say it (kubectl's `The connection to the server ... was
+    // refused` carries no `error:` prefix).
+    failWith(ctx, e);
   } finally {
     client.close();
   }

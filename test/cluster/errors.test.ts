@@ -69,7 +69,7 @@ describe('connection and credential failures', () => {
     const port = await closedPort();
     const closed = join(dir, 'closed');
     writeFileSync(closed, readFileSync(server.kubeconfig, 'utf8').replace(/server: \S+/, `server: https://127.0.0.1:${port}`));
-    for (const args of [['create', '-f', SEED], ['get', 'egressrules'], ['delete', 'egressrule', 'a', 'b', 'c']]) {
+    for (const args of [['create', '-f', SEED], ['get', 'egressrules'], ['delete', 'egressrule', 'a', 'b', 'c'], ['validate', '--cluster', '-f', SEED]]) {
       const r = await egressctl([...args, '--kubeconfig', closed], {});
       assert.equal(r.code, 1);
       assert.equal(r.stdout, '');
