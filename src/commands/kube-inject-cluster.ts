@@ -28,10 +28,14 @@ function ipv4(list: unknown): string[] {
   return list.filter((x): x is string => typeof x === 'string' && !x.includes(':'));
 }
 
+/** Pages of nodes read at most (500 nodes each): far beyond any cluster. */
+const MAX_PAGES = 10_000;
+
 /** Every node's spec.podCIDRs (or the older spec.podCIDR), IPv4 only. */
 async function podRanges(c: RequestClient): Promise<{ ranges: string[]; source: string }> {
   const out: string[] = [];
   let cont: string | undefined;
+  const seen = new Set<string>();
   do {
     const r = await c.request('GET', '/api/v1/nodes', { query: { limit: '500', ...(cont ? { continue: cont } : {}) } });
     if (r.status !== 200) throw new CommandError(`cannot list nodes for their pod ranges: ${statusMessage(r)}`);
@@ -41,6 +45,9 @@ async function podRanges(c: RequestClient): Promise<{ ranges: string[]; source: 
       out.push(...(cidrs.length ? cidrs : ipv4(spec.podCIDR ? [spec.podCIDR] : [])));
     }
     cont = r.body?.metadata?.continue || undefined;
+    // A server that hands back a token it gave before would have us list forever.
+    if (cont !== undefined && (seen.has(cont) || seen.size >= MAX_PAGES)) throw new CommandError('cannot list nodes for their pod ranges: the server repeats its continue token (a broken server or proxy?)');
+    if (cont !== undefined) seen.add(cont);
   } while (cont);
   return { ranges: out, source: 'nodes\' spec.podCIDRs' };
 }

@@ -101,3 +101,18 @@ test('auto with an unreachable cluster or no kubeconfig: kubectl\'s message, exi
     assert.match(r.stderr, re);
   }
 });
+
+test('auto: a server that repeats its continue token is an error, not an endless listing', async () => {
+  const calls: string[] = [];
+  const looping: RequestClient = {
+    async request(method, path) {
+      calls.push(`${method} ${path}`);
+      // Ends after 100 pages, so that code without the check fails the test instead of hanging.
+      const cont = calls.length < 100 ? 'x' : undefined;
+      if (path === '/api/v1/nodes') return { status: 200, body: { items: [{ spec: { podCIDRs: ['10.244.0.0/24'] } }], metadata: { continue: cont } } };
+      return { status: 404, body: {} };
+    },
+  };
+  await assert.rejects(discoverClusterRanges(looping, 'default'), /cannot list nodes for their pod ranges: the server repeats its continue token/);
+  assert.equal(calls.filter((c) => c === 'GET /api/v1/nodes').length, 2);
+});
