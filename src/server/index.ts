@@ -209,13 +209,11 @@ export async function runServe(o: ServeOptions, io: IO): Promise<void> {
     throw e;
   }
 
-  // The first line on stdout, after the kubeconfig is in place: whoever waits for it can use both.
-  // The second names the kubeconfig (never the token itself).
-  io.stdout.write(`Serving on ${url}\nKubeconfig: ${kubeconfigFile}\n`);
-  if (faults) log(1, 'fault injection enabled: /_egressctl/faults, /_egressctl/requests');
-  log(1, dataDir ? `state in ${dataDir}` : 'state in memory only');
-
-  await new Promise<void>((done) => {
+  // The signal handlers first: writes to a pipe are synchronous on Linux, so whoever waits for the
+  // first line may send SIGTERM before the next statement runs.
+  let onTerm = () => {};
+  let onInt = () => {};
+  const stopped = new Promise<void>((done) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -227,9 +225,16 @@ export async function runServe(o: ServeOptions, io: IO): Promise<void> {
         done();
       });
     };
-    const onTerm = () => stop('SIGTERM');
-    const onInt = () => stop('SIGINT');
+    onTerm = () => stop('SIGTERM');
+    onInt = () => stop('SIGINT');
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onInt);
   });
+
+  // The first line on stdout, after the kubeconfig is in place: whoever waits for it can use both.
+  // The second names the kubeconfig (never the token itself).
+  io.stdout.write(`Serving on ${url}\nKubeconfig: ${kubeconfigFile}\n`);
+  if (faults) log(1, 'fault injection enabled: /_egressctl/faults, /_egressctl/requests');
+  log(1, dataDir ? `state in ${dataDir}` : 'state in memory only');
+  await stopped;
 }
