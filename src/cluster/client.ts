@@ -12,7 +12,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Context } from '../commands/common.ts';
-import { API_VERSION, GROUP, KIND, PLURAL, VERSION, isDNS1123Label, type EgressRuleObject } from '../core/egressrule.ts';
+import { GROUP, PLURAL, VERSION, type EgressRuleObject } from '../core/egressrule.ts';
 import { canonical } from './compare.ts';
 import { parseDuration, requestTimeoutProblem } from './duration.ts';
 import { UsageError } from '../core/errors.ts';
@@ -131,7 +131,7 @@ export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<
   } else {
     // exec/auth-provider users, proxies, in-cluster: client-node's authenticators and agents.
     const heavy = await import('./kubeconfig.ts');
-    const loaded = heavy.loadKubeconfig(kopts);
+    const loaded = heavy.loadKubeconfig(lite, io.env);
     ctx.log(4, `kubeconfig: ${loaded.sources.join(', ')}; context ${loaded.contextName}; server ${redactUrl(loaded.cluster.server)} (through @kubernetes/client-node)`);
     serverText = loaded.cluster.server;
     clusterName = loaded.cluster.name;
@@ -141,9 +141,6 @@ export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<
     if (loaded.cluster.proxyUrl) proxied = (o) => heavy.proxyAgent(loaded, o);
   }
 
-  if (namespace !== undefined && !isDNS1123Label(namespace)) {
-    throw new KubeconfigError(`the namespace ${JSON.stringify(namespace)} of context "${contextName}" is not a valid namespace (a lowercase RFC 1123 label)`);
-  }
   let server: URL;
   try {
     server = new URL(serverText);
@@ -260,7 +257,7 @@ export function listProblem(body: unknown): string | undefined {
   return undefined;
 }
 
-/** Pages one list may take at most (500,000 objects per page by default: far beyond any cluster). */
+/** Pages one list may take at most (of 500 objects by default: 50 million, far beyond any cluster). */
 export const MAX_PAGES = 100_000;
 
 /** Whether an earlier attempt of the failed request may have been carried out. */
@@ -431,5 +428,3 @@ class Client implements ClusterClient {
     return ops;
   }
 }
-
-export const EGRESS_RULE_API = { apiVersion: API_VERSION, kind: KIND, group: GROUP, version: VERSION, plural: PLURAL };

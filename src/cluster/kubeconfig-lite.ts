@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { KubeconfigError } from './errors.ts';
+import { isDNS1123Label } from '../core/egressrule.ts';
 
 export interface KubeconfigOptions {
   kubeconfig?: string;
@@ -57,6 +58,8 @@ export type LiteKubeconfig =
       namespace?: string;
       cluster: LiteCluster;
       user?: LiteUser;
+      /** The chosen entries as written (file paths made absolute), for client-node's authenticators. */
+      entries: { cluster: Record<string, unknown>; user?: Record<string, unknown>; context: Record<string, unknown> };
     }
   | { kind: 'in-cluster'; sources: string[] };
 
@@ -167,6 +170,10 @@ export function loadLiteKubeconfig(opts: KubeconfigOptions): LiteKubeconfig {
     throw new KubeconfigError(`the current-context "${contextName}" of the kubeconfig (${where2}) is not defined in it`);
   }
   const context = contexts.get(contextName!)!;
+  const namespace = str(context.namespace);
+  if (namespace !== undefined && !isDNS1123Label(namespace)) {
+    throw new KubeconfigError(`the namespace ${JSON.stringify(namespace)} of context "${contextName}" is not a valid namespace (a lowercase RFC 1123 label)`);
+  }
   const clusterName = str(context.cluster);
   const c = clusterName ? clusters.get(clusterName) : undefined;
   if (!c) throw new KubeconfigError(`context "${contextName}" names cluster "${clusterName ?? ''}", which the kubeconfig does not define`);
@@ -183,10 +190,12 @@ export function loadLiteKubeconfig(opts: KubeconfigOptions): LiteKubeconfig {
   };
   const userName = str(context.user);
   let user: LiteUser | undefined;
+  let rawUser: Record<string, unknown> | undefined;
   if (userName) {
     const u = users.get(userName);
     if (!u) throw new KubeconfigError(`context "${contextName}" names user "${userName}", which the kubeconfig does not define`);
     const x = u.user;
+    rawUser = withAbsolutePaths(u.file, x, ['client-certificate', 'client-key', 'tokenFile', 'token-file']);
     user = {
       name: userName,
       token: str(x.token),
@@ -201,7 +210,22 @@ export function loadLiteKubeconfig(opts: KubeconfigOptions): LiteKubeconfig {
       plugin: !!(x.exec || x['auth-provider']),
     };
   }
-  return { kind: 'files', sources, contextName: contextName!, namespace: str(context.namespace), cluster, user };
+  return {
+    kind: 'files',
+    sources,
+    contextName: contextName!,
+    namespace,
+    cluster,
+    user,
+    entries: { cluster: withAbsolutePaths(c.file, c.cluster, ['certificate-authority']), user: rawUser, context },
+  };
+}
+
+/** An entry with its file paths made absolute (relative ones are relative to the file naming them). */
+function withAbsolutePaths(file: string, entry: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const out = { ...entry };
+  for (const k of keys) if (abs(file, out[k])) out[k] = abs(file, out[k]);
+  return out;
 }
 
 /** Whether client-node's authenticators or proxy agents are needed for this kubeconfig. */

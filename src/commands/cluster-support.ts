@@ -152,12 +152,7 @@ export async function contextNamespaceForDryRun(ctx: Context): Promise<string> {
   }
   try {
     const lite = loadLiteKubeconfig(kopts);
-    if (lite.kind === 'files') {
-      if (lite.namespace !== undefined && !isDNS1123Label(lite.namespace)) {
-        throw new KubeconfigError(`the namespace ${JSON.stringify(lite.namespace)} of context "${lite.contextName}" is not a valid namespace (a lowercase RFC 1123 label)`);
-      }
-      return lite.namespace ?? 'default';
-    }
+    if (lite.kind === 'files') return lite.namespace ?? 'default';
   } catch (e) {
     if (e instanceof KubeconfigError) throw new CommandError(e.message);
     throw e;
@@ -269,7 +264,6 @@ export async function runBatch<T>(ctx: Context, o: BatchOptions<T>): Promise<voi
   let succeeded = 0;
   let otherFailures = 0;
   let unknown = 0;
-  results.length = n;
   for (let i = 0; i < n; i++) {
     const r = results[i];
     if (r?.ok) succeeded++;
