@@ -69,7 +69,6 @@ const TEMPLATE_PATH: Record<string, readonly string[]> = {
   Job: ['spec', 'template'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
-export const WORKLOAD_KINDS: readonly string[] = Object.keys(TEMPLATE_PATH);
 
 export interface InjectWarning {
   place: Place;

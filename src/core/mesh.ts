@@ -2,7 +2,6 @@
 // `mesh` key of the `istio` ConfigMap, or --meshConfigFile). Pure. Only the fields kube-inject
 // uses are modelled; the others are accepted and ignored, as the original's proto decoding kept
 // them without using them here.
-import yaml from 'js-yaml';
 import { parseDocument } from './stream.ts';
 import type { Problem } from './errors.ts';
 
@@ -187,9 +186,4 @@ function parseProxyConfig(o: Record<string, unknown>, pc: ProxyConfig, bad: (m: 
       warn(`unknown mesh config field "${path}" ignored`);
     }
   }
-}
-
-/** The mesh config as YAML, e.g. to show what was read. */
-export function dumpMeshConfig(mesh: MeshConfig): string {
-  return yaml.dump(mesh, { lineWidth: -1 });
 }
