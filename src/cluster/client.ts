@@ -13,7 +13,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Context } from '../commands/common.ts';
 import { GROUP, PLURAL, VERSION, type EgressRuleObject } from '../core/egressrule.ts';
-import { canonical } from './compare.ts';
+import { canonical } from '../core/compare.ts';
 import { parseDuration, requestTimeoutProblem } from './duration.ts';
 import { UsageError } from '../core/errors.ts';
 import { ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';

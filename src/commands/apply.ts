@@ -2,7 +2,7 @@
 // the rest; running it twice changes nothing the second time.
 
 import type { Command } from 'commander';
-import { canonicalEqual } from '../cluster/compare.ts';
+import { canonicalEqual } from '../core/compare.ts';
 import type { EgressRuleObject } from '../core/egressrule.ts';
 import type { ClusterClient, StoredEgressRule } from '../cluster/client.ts';
 import { ApiError } from '../cluster/errors.ts';

@@ -10,6 +10,7 @@ import { parseFieldSelector, parseLabelSelector, type Matcher } from './selector
 import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.ts';
 import { NAMESPACES_KEY, UNDELETABLE, newNamespace, prepareService, type ClusterNetwork } from './builtins.ts';
 import type { Obj, Store, Watcher } from './store.ts';
+import { canonicalEqual } from '../core/compare.ts';
 
 export interface ApiRequest {
   method: string;
@@ -32,17 +33,6 @@ function json(status: number, body: unknown, warnings: string[] = []): ApiRespon
   const r: ApiResponse = { status, body };
   if (warnings.length) r.headers = { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`) };
   return r;
-}
-
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Obj)[k])]));
-  return v;
-}
-
-/** Equal as JSON documents, whatever the key order. */
-function equalJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 function fieldExtras(t: ResourceType): Record<string, (o: Obj) => string> {
@@ -262,7 +252,7 @@ export class ResourceApi {
       obj.status = old.status;
       obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': name };
     }
-    if (equalJson(obj, old)) return json(200, old, warnings);
+    if (canonicalEqual(obj, old)) return json(200, old, warnings);
     if (dryRun) return json(200, obj, warnings);
     return json(200, this.store.put(this.key(t), obj), warnings);
   }

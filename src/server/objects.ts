@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiError, errors, type Cause } from './status.ts';
 import { groupVersion, type ResourceType } from './resources.ts';
 import type { Obj } from './store.ts';
+import { canonicalEqual } from '../core/compare.ts';
 
 const META_FIELDS = new Set([
   'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
@@ -190,8 +191,9 @@ export function carryOver(t: ResourceType, obj: Obj, old: Obj): void {
   meta.uid = old.metadata.uid;
   meta.creationTimestamp = old.metadata.creationTimestamp;
   if (old.metadata.generation !== undefined) {
-    const strip = (o: Obj) => JSON.stringify({ ...o, metadata: undefined });
-    meta.generation = old.metadata.generation + (strip(obj) !== strip(old) ? 1 : 0);
+    // Compared by content: keys in another order are no change.
+    const changed = !canonicalEqual({ ...obj, metadata: undefined }, { ...old, metadata: undefined });
+    meta.generation = old.metadata.generation + (changed ? 1 : 0);
   } else delete meta.generation;
   delete meta.deletionTimestamp;
 }
