@@ -13,6 +13,7 @@ import { expandFiles, readRawDocuments } from '../io/input.ts';
 import { Injector, PULL_POLICIES, defaultSettings, formatInjectWarning, type InjectSettings, type PullPolicy } from '../core/inject.ts';
 import { resolveIPRanges } from '../core/inject-ranges.ts';
 import { defaultMeshConfig, parseMeshConfig, type MeshConfig } from '../core/mesh.ts';
+import { fsProblem } from '../io/fs-errors.ts';
 
 export interface KubeInjectOptions {
   filename: string[];
@@ -230,12 +231,8 @@ class Spool {
 
 const SPOOL_BUFFER = 256 << 10;
 
-/** A file-system error in words, naming no stack. */
-function fsReason(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  const words: Record<string, string> = { ENOENT: 'no such directory', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'a part of the path is not a directory', ENOSPC: 'no space left on the device', EROFS: 'read-only file system' };
-  return (err.code && words[err.code]) ?? err.message;
-}
+// The file -o names is created in an existing directory: a missing one is what ENOENT means here.
+const OUTPUT_WORDS = { ENOENT: 'no such directory' };
 
 /** Standard output held back up to this size: within it, a bad document means no output at all. */
 export const STDOUT_HOLD = 1 << 20;
@@ -258,7 +255,7 @@ async function openSink(opts: KubeInjectOptions, io: IO): Promise<Sink> {
   try {
     spool = Spool.open(path, 0o644);
   } catch (e) {
-    throw new CommandError(`-o ${opts.output}: cannot write: ${fsReason(e)}`);
+    throw new CommandError(`-o ${opts.output}: cannot write: ${fsProblem(e, OUTPUT_WORDS)}`);
   }
   return {
     write: (t) => spool.write(t),
@@ -268,7 +265,7 @@ async function openSink(opts: KubeInjectOptions, io: IO): Promise<Sink> {
         await fs.rename(path, target);
       } catch (e) {
         spool.discard();
-        throw new CommandError(`-o ${opts.output}: cannot write: ${fsReason(e)}`);
+        throw new CommandError(`-o ${opts.output}: cannot write: ${fsProblem(e, OUTPUT_WORDS)}`);
       }
     },
     async abort() {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { formatCidr, formatIPv4, lastAddress, parseCidr, parseIPv4, type Cidr } from '../core/cidr.ts';
 import { UsageError } from '../core/errors.ts';
 import { errors } from './status.ts';
-import { CRD_TYPE, ISTIO_TYPES, SERVICE_CIDR_TYPE, typeKey, CORE_TYPES, type ResourceType } from './resources.ts';
+import { CRD_TYPE, ISTIO_TYPES, SERVICE_CIDR_TYPE, typeKey, type ResourceType } from './resources.ts';
 import { now } from './objects.ts';
 import type { Obj, Store } from './store.ts';
 
@@ -15,14 +15,6 @@ export const NODES_KEY = '/nodes';
 export const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'istio-system'];
 /** Namespaces kube-apiserver refuses to delete. */
 export const UNDELETABLE = new Set(['default', 'kube-system', 'kube-public']);
-
-export function namespaceType(): ResourceType {
-  return CORE_TYPES.find((t) => t.plural === 'namespaces')!;
-}
-
-export function serviceType(): ResourceType {
-  return CORE_TYPES.find((t) => t.plural === 'services')!;
-}
 
 export interface ClusterNetwork {
   serviceCidr: Cidr;

@@ -178,7 +178,7 @@ export class ResourceApi {
     } else fromRv = Number(rvParam);
     const r = this.store.watch(watcher, fromRv);
     if (!r.ok) {
-      send('ERROR', new ApiError(410, 'Expired', `too old resource version: ${fromRv} (${r.oldest})`).toStatus() as unknown as Obj);
+      send('ERROR', errors.expired(`too old resource version: ${fromRv} (${r.oldest})`).toStatus() as unknown as Obj);
       res.end();
       return STREAMED;
     }

@@ -17,7 +17,7 @@ import { createApiServer, type ApiServer } from './http.ts';
 import { ensureCertificates, loadCertificates, type TlsMaterial } from './tls.ts';
 import { Faults } from './faults.ts';
 import { kubeconfigTargetProblem, kubeconfigText, writeKubeconfig } from './kubeconfig.ts';
-import { fsError, fsProblem, isFsError } from './fs-errors.ts';
+import { fsError, fsProblem, isFsError } from '../io/fs-errors.ts';
 
 export interface ServeOptions {
   listen: string;

@@ -2,7 +2,7 @@
 import { accessSync, closeSync, constants, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import yaml from 'js-yaml';
-import { fsProblem } from './fs-errors.ts';
+import { fsProblem } from '../io/fs-errors.ts';
 
 export interface KubeconfigInput {
   server: string;

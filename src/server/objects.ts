@@ -2,7 +2,7 @@
 // namespace, name), ObjectMeta normalisation, unknown-field handling (fieldValidation), and the
 // server-set metadata (uid, creationTimestamp, generation).
 import { randomUUID } from 'node:crypto';
-import { ApiError, errors, type Cause } from './status.ts';
+import { errors, type Cause } from './status.ts';
 import { groupVersion, type ResourceType } from './resources.ts';
 import type { Obj } from './store.ts';
 import { canonicalEqual } from '../core/compare.ts';
@@ -65,10 +65,6 @@ export function nameCauses(t: ResourceType, name: string): Cause[] {
   return nameProblems(t, name).map((p) => ({ field: 'metadata.name', message: `Invalid value: "${name}": ${p}`, reason: 'FieldValueInvalid' }));
 }
 
-/** Path-segment names (GET/DELETE on an invalid name is simply not found; kube checks path segments only for '/', '.', '..'). */
-export function checkPathName(name: string): void {
-  if (name === '.' || name === '..' || name.includes('%') || name.includes('/')) throw errors.badRequest(`invalid resource name "${name}": may not be '.' or '..' or contain '/' or '%'`);
-}
 
 export function now(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -198,6 +194,3 @@ export function carryOver(t: ResourceType, obj: Obj, old: Obj): void {
   delete meta.deletionTimestamp;
 }
 
-export function isApiError(e: unknown): e is ApiError {
-  return e instanceof ApiError;
-}

@@ -73,8 +73,6 @@ export interface Catalog {
   types: ResourceType[];
   /** Group-versions in discovery order, each with its types. */
   groups: Array<{ group: string; version: string; types: ResourceType[] }>;
-  find(group: string, version: string, plural: string): ResourceType | undefined;
-  byKey(key: string): ResourceType | undefined;
 }
 
 export function makeCatalog(withCrds: boolean): Catalog {
@@ -84,13 +82,5 @@ export function makeCatalog(withCrds: boolean): Catalog {
     { group: SERVICE_CIDR_TYPE.group, version: 'v1', types: [SERVICE_CIDR_TYPE] },
     ...(withCrds ? [{ group: ISTIO_GROUP, version: ISTIO_VERSION, types: ISTIO_TYPES }] : []),
   ];
-  const types = groups.flatMap((g) => g.types);
-  const index = new Map(types.map((t) => [`${t.group}/${t.version}/${t.plural}`, t]));
-  const byKey = new Map(types.map((t) => [typeKey(t), t]));
-  return {
-    types,
-    groups,
-    find: (group, version, plural) => index.get(`${group}/${version}/${plural}`),
-    byKey: (key) => byKey.get(key),
-  };
+  return { types: groups.flatMap((g) => g.types), groups };
 }

@@ -91,9 +91,6 @@ export const errors = {
   methodNotAllowed(): ApiError {
     return new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   },
-  notAcceptable(): ApiError {
-    return new ApiError(406, 'NotAcceptable', 'only the following media types are accepted: application/json, application/yaml, application/json;as=Table;v=v1;g=meta.k8s.io');
-  },
   expired(message: string): ApiError {
     return new ApiError(410, 'Expired', message);
   },

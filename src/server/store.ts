@@ -62,11 +62,6 @@ export class Store {
     return this.rv;
   }
 
-  /** The next resourceVersion, for an object about to be written. */
-  nextRevision(): number {
-    return this.rv + 1;
-  }
-
   get(typeKey: string, ns: string, name: string): Obj | undefined {
     const o = this.objects.get(typeKey)?.get(`${ns}/${name}`);
     return o && clone(o);

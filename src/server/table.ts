@@ -2,6 +2,7 @@
 // object's metadata (PartialObjectMetadata) so kubectl can add NAMESPACE and label columns.
 import type { ResourceType } from './resources.ts';
 import type { Obj } from './store.ts';
+import { age as ageOf } from '../print/age.ts';
 
 export const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 
@@ -22,42 +23,7 @@ const NAME_DESC = 'Name must be unique within a namespace. Is required when crea
 const AGE_DESC = 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
 
 const name: Column = { name: 'Name', type: 'string', format: 'name', description: NAME_DESC, priority: 0, cell: (o) => o.metadata.name };
-const age: Column = { name: 'Age', type: 'string', format: '', description: AGE_DESC, priority: 0, cell: (o, n) => humanAge(o.metadata.creationTimestamp, n) };
-
-/** apimachinery's duration.HumanDuration. */
-export function humanDuration(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  if (s < -1) return '<invalid>';
-  if (s < 0) return '0s';
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 10) {
-    const sec = s % 60;
-    return sec === 0 ? `${m}m` : `${m}m${sec}s`;
-  }
-  if (m < 180) return `${m}m`;
-  const h = Math.floor(s / 3600);
-  if (h < 8) {
-    const mm = m % 60;
-    return mm === 0 ? `${h}h` : `${h}h${mm}m`;
-  }
-  if (h < 48) return `${h}h`;
-  if (h < 192) {
-    const hh = h % 24;
-    return hh === 0 ? `${Math.floor(h / 24)}d` : `${Math.floor(h / 24)}d${hh}h`;
-  }
-  if (h < 24 * 365 * 2) return `${Math.floor(h / 24)}d`;
-  if (h < 24 * 365 * 8) {
-    const dy = Math.floor(h / 24) % 365;
-    return dy === 0 ? `${Math.floor(h / 24 / 365)}y` : `${Math.floor(h / 24 / 365)}y${dy}d`;
-  }
-  return `${Math.floor(h / 24 / 365)}y`;
-}
-
-function humanAge(ts: string | undefined, nowMs: number): string {
-  if (!ts) return '<unknown>';
-  return humanDuration(nowMs - Date.parse(ts));
-}
+const age: Column = { name: 'Age', type: 'string', format: '', description: AGE_DESC, priority: 0, cell: (o, n) => ageOf(o.metadata.creationTimestamp, n) };
 
 function col(n: string, description: string, cell: Column['cell'], priority = 0, type = 'string'): Column {
   return { name: n, type, format: '', description, priority, cell };

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'n
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CommandError } from '../core/errors.ts';
-import { fsError } from './fs-errors.ts';
+import { fsError } from '../io/fs-errors.ts';
 
 export interface TlsMaterial {
   key: Buffer;

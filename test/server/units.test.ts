@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFieldSelector, parseLabelSelector } from '../../src/server/selectors.ts';
 import { jsonPatch, mergePatch } from '../../src/server/patch.ts';
-import { humanDuration } from '../../src/server/table.ts';
+import { humanDuration } from '../../src/print/age.ts';
 import { isLoopback, parseListen } from '../../src/server/index.ts';
 import { ApiError } from '../../src/server/status.ts';
 

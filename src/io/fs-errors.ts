@@ -1,5 +1,5 @@
-// Filesystem failures on serve's paths (--data, --tls-cert, --tls-key, --kubeconfig-out) as one
-// line for the user: the flag, the path as given and the problem in words, never "internal error".
+// Filesystem failures on the paths a user gives (serve's --data, --tls-cert, --kubeconfig-out,
+// kube-inject's -o) as one line: the flag, the path as given and the problem in words.
 import { CommandError } from '../core/errors.ts';
 
 const WORDS: Record<string, string> = {
