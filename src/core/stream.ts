@@ -200,8 +200,15 @@ export function parseDocument(source: string, doc: RawDocument, limits: ParseLim
   } catch (e) {
     if (e instanceof yaml.YAMLException) {
       const mark = (e as yaml.YAMLException & { mark?: { line: number; column: number; position: number } }).mark;
-      const line = mark ? doc.startLine + mark.line : doc.line;
-      const column = mark ? mark.column + 1 : undefined;
+      let line = mark ? doc.startLine + mark.line : doc.line;
+      let column = mark ? mark.column + 1 : undefined;
+      // js-yaml appends a newline to text without one, so an error at the end of such a document
+      // is marked on a line past its last: point just after the last character instead.
+      const lastLine = doc.startLine + countNewlines(doc.raw) - (doc.raw.endsWith('\n') ? 1 : 0);
+      if (line > lastLine && !doc.raw.endsWith('\n')) {
+        line = lastLine;
+        column = doc.raw.length - doc.raw.lastIndexOf('\n');
+      }
       const reason = e.reason || 'invalid YAML';
       if (/maxDepth/.test(reason)) {
         return { ok: false, problem: { place: placeOf(source, doc, line, column), message: `document is nested too deeply (limit ${limits.maxDepth})` } };
