@@ -9,60 +9,7 @@ import yaml from 'js-yaml';
 import { defaultSettings, injectText, type InjectSettings } from '../../src/core/inject.ts';
 import { resolveIPRanges } from '../../src/core/inject-ranges.ts';
 import { checkWorkload } from './schema.ts';
-
-const KINDS: Array<[string, string[]]> = [
-  ['Pod', ['v1']],
-  ['Deployment', ['extensions/v1beta1', 'apps/v1beta1', 'apps/v1']],
-  ['DaemonSet', ['extensions/v1beta1', 'apps/v1']],
-  ['ReplicaSet', ['extensions/v1beta1', 'apps/v1']],
-  ['ReplicationController', ['v1']],
-  ['StatefulSet', ['apps/v1beta1', 'apps/v1']],
-  ['Job', ['batch/v1']],
-  ['CronJob', ['batch/v1beta1', 'batch/v1']],
-];
-
-const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[a-z0-9]$/);
-const container = fc.record({ name, image: fc.constantFrom('nginx', 'busybox:1.28', 'example/app:v2') });
-const annotationValue = fc.constantFrom(undefined, 'yes', 'no', 'true', 'false', 'on', 'off', 'Y', 'maybe');
-
-const podSpec = fc.record({
-  containers: fc.uniqueArray(container, { minLength: 1, maxLength: 3, selector: (c) => c.name }),
-  initContainers: fc.option(fc.uniqueArray(container, { minLength: 1, maxLength: 2, selector: (c) => c.name }), { nil: undefined }),
-  serviceAccountName: fc.option(name, { nil: undefined }),
-  hostNetwork: fc.option(fc.boolean(), { nil: undefined }),
-  restartPolicy: fc.constant(undefined),
-  volumes: fc.option(fc.uniqueArray(fc.record({ name, emptyDir: fc.constant({}) }), { minLength: 1, maxLength: 2, selector: (v) => v.name }), { nil: undefined }),
-}, { requiredKeys: ['containers'] });
-
-function clean<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v));
-}
-
-const workload = fc.record({
-  kind: fc.constantFrom(...KINDS),
-  version: fc.nat(),
-  name,
-  namespace: fc.constantFrom(undefined, 'default', 'team-a', 'kube-system', 'istio-system'),
-  inject: annotationValue,
-  templateInject: annotationValue,
-  app: fc.option(name, { nil: undefined }),
-  spec: podSpec,
-}).map((w) => {
-  const [kind, versions] = w.kind;
-  const apiVersion = versions[w.version % versions.length];
-  const annotations = w.inject ? { 'sidecar.istio.io/inject': w.inject } : undefined;
-  const metadata = clean({ name: w.name, namespace: w.namespace, annotations });
-  const labels = w.app ? { app: w.app } : { app: 'x' };
-  const needsRestart = kind === 'Job' || kind === 'CronJob';
-  const spec = clean({ ...w.spec, restartPolicy: needsRestart ? 'OnFailure' : undefined });
-  const tmplMeta = clean({ labels, annotations: w.templateInject ? { 'sidecar.istio.io/inject': w.templateInject } : undefined });
-  const template = { metadata: tmplMeta, spec };
-  if (kind === 'Pod') return { apiVersion, kind, metadata: { ...metadata, labels }, spec };
-  if (kind === 'CronJob') return { apiVersion, kind, metadata, spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { template } } } };
-  if (kind === 'Job') return { apiVersion, kind, metadata, spec: { template } };
-  const selector = kind === 'ReplicationController' ? labels : { matchLabels: labels };
-  return { apiVersion, kind, metadata, spec: { selector, template, ...(kind === 'StatefulSet' ? { serviceName: w.name } : {}) } };
-});
+import { name, workload } from '../helpers/arbitraries.ts';
 
 const other = fc.record({
   kind: fc.constantFrom('ConfigMap', 'Service', 'EgressRule', 'Widget'),

@@ -23,12 +23,18 @@ test('every workload of every golden output passes the schema check', async () =
   assert.ok(total.objects >= 20, `only ${total.objects} whole objects checked`);
 });
 
-test('the schema check fails a sidecar with a wrong type or a missing name', async () => {
+test('the schema check fails a sidecar with a wrong type, and one with a missing name', async () => {
   const text = readFileSync(join(fixtures, 'pod.yaml.injected'), 'utf8');
-  const pod = yaml.load(text.replace(/---\n$/, '')) as any;
-  pod.spec.containers[1].securityContext.runAsUser = '1337';
-  delete pod.spec.volumes[0].name;
-  const r = await checkWorkload(pod);
-  assert.equal(r.problems.length, 2, r.problems.join('\n')); // as a template, and as a v1 Pod
-  assert.match(r.problems[0], /runAsUser must be integer|must have required property/);
+  const load = () => yaml.load(text.replace(/---\n$/, '')) as any;
+  assert.deepEqual((await checkWorkload(load())).problems, [], 'the golden itself passes');
+  const wrongType = load();
+  wrongType.spec.containers[1].securityContext.runAsUser = '1337';
+  const a = await checkWorkload(wrongType);
+  assert.equal(a.problems.length, 2, a.problems.join('\n')); // as a template, and as a v1 Pod
+  for (const p of a.problems) assert.match(p, /runAsUser must be integer/);
+  const noName = load();
+  delete noName.spec.volumes[0].name;
+  const b = await checkWorkload(noName);
+  assert.equal(b.problems.length, 2, b.problems.join('\n'));
+  for (const p of b.problems) assert.match(p, /volumes\/0 must have required property '?name'?$/);
 });

@@ -11,7 +11,7 @@ import { startServer, egressctl } from '../helpers/server.ts';
 
 const seed = 'fixtures/seed/wikipedia-rules.yaml';
 
-test('no token, password or key in the output of any cluster command at -v 0..9', async (t) => {
+test('no token, password or key in the output of any cluster command at -v 0, 6 and 9', async (t) => {
   if (spawnSync('openssl', ['version']).status !== 0) return t.skip('openssl is not installed: cannot make a client key');
   const server = await startServer();
   after(() => server.stop());
@@ -50,22 +50,27 @@ test('no token, password or key in the output of any cluster command at -v 0..9'
     ['delete', '-f', seed],
     ['delete', 'egressrule', 'missing'],
   ];
-  let checked = 0;
+  // Control, per kubeconfig: at -v 9 the request is logged with its credential header masked, so
+  // the credential really was sent and the log line that could show it really was written.
+  const sent: Array<[string, RegExp, number]> = [
+    [withCreds, /"Authorization":"Bearer <masked>"/, 0],
+    [withPassword, /"Authorization":"Basic <masked>"/, 1],
+    [withWrongToken, /"Authorization":"Bearer <masked>"/, 1],
+  ];
+  for (const [kubeconfig, header, code] of sent) {
+    const r = await egressctl(['get', 'egressrules', '-v', '9'], { env: { KUBECONFIG: kubeconfig, NO_COLOR: '1' } });
+    assert.equal(r.code, code, r.stderr);
+    assert.match(r.stderr, header, kubeconfig);
+  }
   for (const kubeconfig of [withCreds, withPassword, withWrongToken]) {
     for (const v of ['0', '6', '9']) {
       for (const args of commands) {
         const r = await egressctl([...args, '-v', v], { env: { KUBECONFIG: kubeconfig, NO_COLOR: '1' } });
         const out = r.stdout + r.stderr;
         for (const s of secrets) assert.ok(!out.includes(s), `${args.join(' ')} -v ${v} (${kubeconfig}) printed a secret:\n${out}`);
-        checked++;
       }
     }
   }
-  assert.equal(checked, 81);
-  // Control: the kubeconfig with the token really worked, and -v 9 really logs requests.
-  const r = await egressctl(['get', 'egressrules', '-v', '9'], { env: { KUBECONFIG: withCreds, NO_COLOR: '1' } });
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /GET .*egressrules/);
 });
 
 test('a user and password in the server URL never show: not in -v logs, not in the error for an unparsable URL', async () => {

@@ -41,7 +41,8 @@ test('SIGKILL during a stream of creates loses no acknowledged object', async (t
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
   await first.kill();
-  assert.ok(acked.size >= 60);
+  // The kill came mid-stream: creates were started that were never acknowledged.
+  assert.ok(next > acked.size, `${next} started, ${acked.size} acknowledged`);
 
   // A torn record at the end of the log (a write cut short) is not an acknowledged write: ignored.
   appendFileSync(join(dataDir, 'wal.jsonl'), '{"rv":999999,"op":"put","type":"config.istio.io/egressr');

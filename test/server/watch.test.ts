@@ -125,10 +125,18 @@ describe('watch', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'customresourcedefinition.apiextensions.k8s.io/egressrules.config.istio.io condition met\n');
     await request(s, 'POST', BASE, { body: rule('waited') });
+    await s.clearRequests();
     const waiting = kubectl(s, ['wait', '--for=delete', 'egressrule/waited', '--timeout=30s']);
+    // Delete only once kubectl is watching: a wait that starts after the object is gone succeeds
+    // without the watch ever delivering DELETED.
+    for (let i = 0; i < 600 && !(await s.requests()).some((q) => q.path.endsWith('/egressrules') && /watch=(true|1)/.test(q.query)); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const del = await kubectl(s, ['delete', 'egressrule', 'waited']);
     assert.equal(del.code, 0, del.stderr);
     const done = await waiting;
     assert.equal(done.code, 0, done.stderr);
+    // `wait --for=delete` of an object already gone prints nothing: this line proves the watch saw it go.
+    assert.equal(done.stdout, 'egressrule.config.istio.io/waited condition met\n');
   });
 });
