@@ -74,9 +74,25 @@ test('kind, apiVersion and metadata', () => {
   assert.deepEqual(problems({ ...rule(cidr443), apiVersion: 'config.istio.io/v1alpha2' }), []);
   assert.deepEqual(problems(rule(cidr443, {})), ['metadata.name is required']);
   assert.match(problems(rule(cidr443, { name: 'Bad_Name' }))[0], /^metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/);
-  assert.match(problems(rule(cidr443, { name: 'ok', namespace: 'a.b' }))[0], /^metadata\.namespace: Invalid value: "a\.b": a lowercase RFC 1123 label/);
+  assert.equal(problems(rule(cidr443, { name: 'ok', namespace: 'a.b' }))[0], 'metadata.namespace: Invalid value: "a.b": must not contain dots');
+  assert.match(problems(rule(cidr443, { name: 'ok', namespace: 'A' }))[0], /^metadata\.namespace: Invalid value: "A": a lowercase RFC 1123 label/);
   assert.deepEqual(problems(rule(cidr443, { name: 'r', colour: 'red' })), ['unknown field "metadata.colour"']);
   assert.deepEqual(problems({ ...rule(cidr443), status: {} }), ['unknown field "status"']);
+});
+
+test('label keys and values, and annotation keys, are checked offline with the API server\'s messages', () => {
+  const labelled = (labels: unknown, annotations?: unknown) => problems(rule(cidr443, { name: 'r', labels, ...(annotations ? { annotations } : {}) }));
+  assert.deepEqual(labelled({ app: 'x', 'example.com/tier': 'a_b.c-1', empty: '' }), []);
+  assert.deepEqual(labelled({ 'bad label': 'x' }), [
+    `metadata.labels: Invalid value: "bad label": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+  ]);
+  assert.match(labelled({ 'a/b/c': 'x' })[0]!, /^metadata\.labels: Invalid value: "a\/b\/c": a qualified name must consist of .* with an optional DNS subdomain prefix and '\/' \(e\.g\. 'example\.com\/MyName'\)$/);
+  assert.deepEqual(labelled({ '/x': 'y' }), ['metadata.labels: Invalid value: "/x": prefix part must be non-empty']);
+  assert.deepEqual(labelled({ k: 'v'.repeat(64) }), [`metadata.labels: Invalid value: "${'v'.repeat(64)}": must be no more than 63 characters`]);
+  assert.match(labelled({ k: '-x' })[0]!, /^metadata\.labels: Invalid value: "-x": a valid label must be an empty string or consist of/);
+  assert.deepEqual(labelled(undefined, { 'Example.com/Ok': 'anything at all' }), []);
+  assert.match(labelled(undefined, { 'bad key': 'v' })[0]!, /^metadata\.annotations: Invalid value: "bad key": name part must consist of/);
+  assert.deepEqual(labelled(undefined, { big: 'x'.repeat(256 * 1024) }), ['metadata.annotations: Too long: may not be more than 262144 bytes']);
 });
 
 test('what get -o yaml returns can be fed back: server metadata is accepted and not sent', () => {

@@ -15,7 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { KubeconfigError } from './errors.ts';
-import { isDNS1123Label } from '../core/egressrule.ts';
+import { isDNS1123Label } from '../core/names.ts';
 
 export interface KubeconfigOptions {
   kubeconfig?: string;

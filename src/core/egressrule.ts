@@ -7,6 +7,8 @@
 
 import { parseCidr, parseIPv4 } from './cidr.ts';
 import type { Problem } from './errors.ts';
+import { isObject, readFields, readStringMap, show } from './fields.ts';
+import { checkAnnotations, checkLabels, checkName, checkNamespace, isDNS1123Label } from './names.ts';
 import { documentPlace, type SourceDocument } from './stream.ts';
 
 export const GROUP = 'config.istio.io';
@@ -54,28 +56,6 @@ export function protocolGroup(protocol: string): 'HTTP' | 'TCP' | undefined {
   return undefined;
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-export function isDNS1123Label(s: string): boolean {
-  return s.length <= 63 && DNS1123_LABEL.test(s);
-}
-
-/** Problems with a metadata.name, in the API server's words; empty when valid. */
-export function checkName(name: string): string[] {
-  const out: string[] = [];
-  if (name.length > 253) out.push(`metadata.name: Invalid value: "${name}": must be no more than 253 characters`);
-  if (!DNS1123_SUBDOMAIN.test(name)) {
-    out.push(`metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')`);
-  }
-  return out;
-}
-
-export function checkNamespace(ns: string): string[] {
-  if (isDNS1123Label(ns)) return [];
-  return [`metadata.namespace: Invalid value: "${ns}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', must start and end with an alphanumeric character and be at most 63 characters (e.g. 'my-name')`];
-}
-
 /** Istio 0.4 ValidateFQDN. */
 export function checkFQDN(fqdn: string): string | undefined {
   if (fqdn.length > 255) return `domain name "${fqdn}" too long (max 255)`;
@@ -103,45 +83,6 @@ export function isCidrService(service: string): boolean {
   return service.indexOf('/') >= 0 && service.indexOf('/') === service.lastIndexOf('/');
 }
 
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'list';
-  if (typeof v === 'object') return 'object';
-  return typeof v;
-}
-
-function show(v: unknown): string {
-  return typeof v === 'string' ? `string "${v}"` : `${typeName(v)}${typeof v === 'object' && v !== null ? '' : ` ${String(v)}`}`;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/**
- * Reads the fields of a protobuf message given in proto or lowerCamel names. `fields` maps each
- * accepted input name to its lowerCamel name. Unknown names and a field given twice are problems.
- */
-function readFields(obj: Record<string, unknown>, fields: Record<string, string>, path: string, problems: string[]): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  const seen = new Map<string, string>();
-  for (const key of Object.keys(obj)) {
-    const name = fields[key];
-    if (name === undefined) {
-      problems.push(`unknown field "${path}${key}"`);
-      continue;
-    }
-    const other = seen.get(name);
-    if (other !== undefined) {
-      problems.push(`field "${path}${key}" given twice (also as "${path}${other}")`);
-      continue;
-    }
-    seen.set(name, key);
-    out.set(name, obj[key]);
-  }
-  return out;
-}
-
 const SPEC_FIELDS = { destination: 'destination', ports: 'ports', use_egress_proxy: 'useEgressProxy', useEgressProxy: 'useEgressProxy' };
 const DESTINATION_FIELDS = { name: 'name', namespace: 'namespace', domain: 'domain', service: 'service', labels: 'labels' };
 const PORT_FIELDS = { port: 'port', protocol: 'protocol' };
@@ -151,20 +92,6 @@ const SERVER_METADATA = ['uid', 'creationTimestamp', 'generation', 'managedField
 const METADATA_FIELDS: Record<string, string> = Object.fromEntries(
   ['name', 'namespace', 'labels', 'annotations', 'resourceVersion', ...SERVER_METADATA].map((k) => [k, k]),
 );
-
-function readStringMap(v: unknown, path: string, problems: string[]): Record<string, string> | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (!isObject(v)) {
-    problems.push(`${path}: expected a map of strings, got ${show(v)}`);
-    return undefined;
-  }
-  const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v)) {
-    if (typeof x !== 'string') problems.push(`${path}.${k}: expected a string, got ${show(x)}`);
-    else out[k] = x;
-  }
-  return Object.keys(out).length > 0 ? out : undefined;
-}
 
 /** Validates the spec of an EgressRule (Istio 0.4 rules) and returns it normalised. */
 export function checkEgressRuleSpec(spec: unknown): { spec?: EgressRuleSpec; problems: string[] } {
@@ -309,6 +236,8 @@ export function checkEgressRule(value: unknown): CheckedObject {
     }
     const labels = readStringMap(mf.get('labels'), 'metadata.labels', problems);
     const annotations = readStringMap(mf.get('annotations'), 'metadata.annotations', problems);
+    if (labels) problems.push(...checkLabels(labels));
+    if (annotations) problems.push(...checkAnnotations(annotations));
     if (typeof name === 'string') {
       metadata = { name };
       if (typeof ns === 'string' && ns !== '') metadata.namespace = ns;

@@ -6,6 +6,7 @@ import { errors, type Cause } from './status.ts';
 import { groupVersion, type ResourceType } from './resources.ts';
 import type { Obj } from './store.ts';
 import { canonicalEqual } from '../core/compare.ts';
+import { dns1035LabelProblems, dns1123LabelProblems, dns1123SubdomainProblems } from '../core/names.ts';
 
 const META_FIELDS = new Set([
   'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
@@ -38,27 +39,10 @@ export function isDryRun(q: URLSearchParams): boolean {
   return true;
 }
 
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-
 export function nameProblems(t: ResourceType, name: string): string[] {
-  if (t.kind === 'Namespace') {
-    const out: string[] = [];
-    if (name.length > 63) out.push('must be no more than 63 characters');
-    if (!DNS1123_LABEL.test(name)) out.push("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
-    return out;
-  }
-  if (t.kind === 'Service') {
-    const out: string[] = [];
-    if (name.length > 63) out.push('must be no more than 63 characters');
-    if (!DNS1035_LABEL.test(name)) out.push("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
-    return out;
-  }
-  const out: string[] = [];
-  if (name.length > 253) out.push('must be no more than 253 characters');
-  if (!DNS1123_SUBDOMAIN.test(name)) out.push("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
-  return out;
+  if (t.kind === 'Namespace') return dns1123LabelProblems(name);
+  if (t.kind === 'Service') return dns1035LabelProblems(name);
+  return dns1123SubdomainProblems(name);
 }
 
 export function nameCauses(t: ResourceType, name: string): Cause[] {

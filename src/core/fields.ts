@@ -1,0 +1,77 @@
+// Reading untyped YAML/JSON values into config specs: type names for messages, maps of strings,
+// and protobuf-style field tables (proto and lowerCamel names). Pure; shared by every kind.
+
+export function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'list';
+  if (typeof v === 'object') return 'object';
+  return typeof v;
+}
+
+/** How a value is named in a message: `string "x"`, `number 3`, `list`, `object`. */
+export function show(v: unknown): string {
+  return typeof v === 'string' ? `string "${v}"` : `${typeName(v)}${typeof v === 'object' && v !== null ? '' : ` ${String(v)}`}`;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Absent in the protobuf sense: not given, or null. */
+export function absent(v: unknown): v is undefined | null {
+  return v === undefined || v === null;
+}
+
+/**
+ * A field table: each accepted input name -> its lowerCamel name. `fieldTable('use_egress_proxy')`
+ * accepts `use_egress_proxy` and `useEgressProxy`, both read as `useEgressProxy`.
+ */
+export function fieldTable(...protoNames: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of protoNames) {
+    const camel = p.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    out[p] = camel;
+    out[camel] = camel;
+  }
+  return out;
+}
+
+/**
+ * Reads the fields of a message given in proto or lowerCamel names. `fields` maps each accepted
+ * input name to its lowerCamel name. Unknown names and a field given twice are problems, named by
+ * path (`path` ends with `.` or is empty).
+ */
+export function readFields(obj: Record<string, unknown>, fields: Record<string, string>, path: string, problems: string[]): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  const seen = new Map<string, string>();
+  for (const key of Object.keys(obj)) {
+    const name = fields[key];
+    if (name === undefined) {
+      problems.push(`unknown field "${path}${key}"`);
+      continue;
+    }
+    const other = seen.get(name);
+    if (other !== undefined) {
+      problems.push(`field "${path}${key}" given twice (also as "${path}${other}")`);
+      continue;
+    }
+    seen.set(name, key);
+    out.set(name, obj[key]);
+  }
+  return out;
+}
+
+/** A map of strings (labels, annotations); undefined when absent or empty. */
+export function readStringMap(v: unknown, path: string, problems: string[]): Record<string, string> | undefined {
+  if (absent(v)) return undefined;
+  if (!isObject(v)) {
+    problems.push(`${path}: expected a map of strings, got ${show(v)}`);
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x !== 'string') problems.push(`${path}.${k}: expected a string, got ${show(x)}`);
+    else out[k] = x;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
