@@ -5,6 +5,7 @@ import { processIO, type IO } from './io/streams.ts';
 import { CommandError, InputError, UsageError, formatProblem } from './core/errors.ts';
 import { colorEnabled, makeColors } from './print/color.ts';
 import { registerCommands } from './commands/index.ts';
+import { normalizeArgv } from './cli-args.ts';
 import { SEED_CREATE_EXAMPLE } from './commands/create.ts';
 
 export const EXIT_OK = 0;
@@ -43,11 +44,12 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     program.outputHelp({ error: true });
     return EXIT_USAGE;
   }
+  const args = normalizeArgv(program, argv);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
     return (program as Command & { exitCode?: number }).exitCode ?? EXIT_OK;
   } catch (e) {
-    return reportError(e, io, program, argv);
+    return reportError(e, io, program, args);
   }
 }
 

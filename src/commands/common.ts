@@ -29,8 +29,6 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 export function parseIntFlag(name: string) {
   return (v: string): number => {
-    // pflag (kubectl) also takes the short form with `=`: -v=9.
-    if (v.startsWith('=')) v = v.slice(1);
     if (!/^-?\d+$/.test(v)) throw new UsageError(`invalid value "${v}" for ${name}: not an integer`);
     return Number(v);
   };
