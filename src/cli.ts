@@ -6,6 +6,7 @@ import { CommandError, InputError, UsageError, formatProblem } from './core/erro
 import { colorEnabled, makeColors } from './print/color.ts';
 import { registerCommands } from './commands/index.ts';
 import { normalizeArgv } from './cli-args.ts';
+import { escapeControl } from './print/escape.ts';
 import { SEED_CREATE_EXAMPLE } from './commands/create.ts';
 
 export const EXIT_OK = 0;
@@ -21,7 +22,7 @@ export function buildProgram(io: IO): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
+      writeErr: (s) => void io.stderr.write(escapeControl(s)),
       outputError: (s, write) => write(s),
     })
     .showSuggestionAfterError(true)
@@ -60,7 +61,7 @@ function findCommand(program: Command, argv: string[]): Command {
 
 export function reportError(e: unknown, io: IO, program: Command, argv: string[]): number {
   const colors = makeColors(colorEnabled(io.stderr, io.env, !argv.includes('--no-color')));
-  const err = (s: string) => io.stderr.write(`${colors.error('error:')} ${s}\n`);
+  const err = (s: string) => io.stderr.write(`${colors.error('error:')} ${escapeControl(s)}\n`);
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
     // commander has already printed its message on stderr; add the usage line.

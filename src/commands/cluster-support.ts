@@ -12,6 +12,7 @@ import { checkName, isDNS1123Label } from '../core/names.ts';
 import { validateDocuments, type EgressRuleObject, type ValidatedRule } from '../core/egressrule.ts';
 import { STDIN_NAME, readAllDocuments } from '../io/input.ts';
 import { Progress } from '../print/progress.ts';
+import { escapeControl } from '../print/escape.ts';
 import type { Context } from './common.ts';
 
 /** The names TYPE accepts, case-insensitively. */
@@ -166,7 +167,7 @@ export async function contextNamespaceForDryRun(ctx: Context): Promise<string> {
 
 /** One line for an error, as kubectl prints it. */
 export function errorLine(ctx: Context, e: unknown): string {
-  const text = describeError(e);
+  const text = escapeControl(describeError(e));
   return wantsErrorPrefix(e) ? `${ctx.colors.error('error:')} ${text}\n` : `${text}\n`;
 }
 
@@ -216,7 +217,7 @@ export async function runBatch<T>(ctx: Context, o: BatchOptions<T>): Promise<voi
   const progress = new Progress(io.stderr, o.verb, n, io.env);
   // A server error names the object; a lost connection does not, so the line says which.
   const failureLine = (i: number, e: unknown) =>
-    e instanceof ConnectionError ? `${ctx.colors.error('error:')} ${o.nameOf(o.items[i]!)}: not ${o.verb}: ${describeError(e)}\n` : errorLine(ctx, e);
+    e instanceof ConnectionError ? `${ctx.colors.error('error:')} ${escapeControl(`${o.nameOf(o.items[i]!)}: not ${o.verb}: ${describeError(e)}`)}\n` : errorLine(ctx, e);
 
   const flush = () => {
     let cleared = false;
@@ -256,7 +257,7 @@ export async function runBatch<T>(ctx: Context, o: BatchOptions<T>): Promise<voi
     if (r?.ok) io.stdout.write(r.out);
     else if (r && !isFatal(r.error)) io.stderr.write(failureLine(nextToPrint, r.error));
     else if (r && isUnknown(r.error)) {
-      io.stderr.write(`${ctx.colors.error('error:')} ${o.nameOf(o.items[nextToPrint]!)}: unknown, ${r.error.lostAnswer}; it may have been ${o.verb}\n`);
+      io.stderr.write(`${ctx.colors.error('error:')} ${escapeControl(`${o.nameOf(o.items[nextToPrint]!)}: unknown, ${r.error.lostAnswer}; it may have been ${o.verb}`)}\n`);
     }
   }
   progress.clear();

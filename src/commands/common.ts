@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import type { IO } from '../io/streams.ts';
 import { colorEnabled, makeColors, type Colors } from '../print/color.ts';
 import { UsageError } from '../core/errors.ts';
+import { escapeControl } from '../print/escape.ts';
 
 export interface GlobalOptions {
   kubeconfig?: string;
@@ -64,10 +65,10 @@ export function makeContext(io: IO, raw: Record<string, unknown>, verbosityKey =
     colors,
     global,
     log(level, message) {
-      if (global.verbosity >= level) io.stderr.write(colors.dim(`I ${message}`) + '\n');
+      if (global.verbosity >= level) io.stderr.write(colors.dim(`I ${escapeControl(message)}`) + '\n');
     },
     warn(message) {
-      io.stderr.write(colors.warn('Warning:') + ' ' + message + '\n');
+      io.stderr.write(colors.warn('Warning:') + ' ' + escapeControl(message) + '\n');
     },
   };
 }

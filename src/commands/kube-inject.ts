@@ -6,6 +6,7 @@ import { closeSync, fsyncSync, openSync, promises as fs, rmSync, writeSync } fro
 import { dirname, basename, join, resolve } from 'node:path';
 import type { IO } from '../io/streams.ts';
 import { write } from '../io/streams.ts';
+import { escapeControl } from '../print/escape.ts';
 import { addGlobalOptions, collect, makeContext, parseIntFlag, type Context } from './common.ts';
 import { CommandError, InputError, UsageError, formatPlace, type Problem } from '../core/errors.ts';
 import { discoverClusterRanges, readMeshConfigMap } from './kube-inject-cluster.ts';
@@ -146,7 +147,7 @@ export async function completeSettings(opts: KubeInjectOptions, ctx: Context): P
     try {
       if (auto) {
         const found = await discoverClusterRanges(client, ctx.global.namespace ?? client.defaultNamespace);
-        ctx.io.stderr.write(`kube-inject: pod ranges ${found.pods.join(',')} (from ${found.podSource}); service ranges ${found.services.join(',')} (from ${found.serviceSource})\n`);
+        ctx.io.stderr.write(`${escapeControl(`kube-inject: pod ranges ${found.pods.join(',')} (from ${found.podSource}); service ranges ${found.services.join(',')} (from ${found.serviceSource})`)}\n`);
         ranges = resolveIPRanges([...found.pods, ...found.services].join(','), opts.excludeIPRanges);
         if (ranges.errors.length) throw new InputError(ranges.errors.map((e) => ({ place: { source: e.flag }, message: e.message })));
       }

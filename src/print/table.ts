@@ -1,8 +1,11 @@
+import { escapeCell } from './escape.ts';
+
 // Tab-aligned tables as Go's text/tabwriter lays them out with the settings istioctl used
 // (minwidth 10, padding 3, spaces): every column but the last is padded. Pure.
 
-export function formatTable(rows: string[][], minWidth = 10, padding = 3): string {
-  if (rows.length === 0) return '';
+export function formatTable(cells: string[][], minWidth = 10, padding = 3): string {
+  if (cells.length === 0) return '';
+  const rows = cells.map((r) => r.map(escapeCell));
   const cols = Math.max(...rows.map((r) => r.length));
   const widths: number[] = [];
   for (let c = 0; c < cols - 1; c++) {
