@@ -14,7 +14,7 @@ import https from 'node:https';
 import type { Context } from '../commands/common.ts';
 import { GROUP, PLURAL, VERSION, type EgressRuleObject } from '../core/egressrule.ts';
 import { canonical } from '../core/compare.ts';
-import { parseDuration, requestTimeoutProblem } from './duration.ts';
+import { DEFAULT_REQUEST_TIMEOUT, parseDuration, requestTimeoutProblem } from './duration.ts';
 import { UsageError } from '../core/errors.ts';
 import { ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 import { loadLiteKubeconfig, needsClientNode, staticCredentials, type Credentials } from './kubeconfig-lite.ts';
@@ -166,14 +166,17 @@ export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<
   if (creds.servername) tls.servername = creds.servername;
   const agent: http.Agent = proxied ? proxied(tls as Record<string, unknown>) : server.protocol === 'http:' ? new http.Agent({ keepAlive: true, maxSockets }) : new https.Agent(tls);
 
-  const timeoutProblem = requestTimeoutProblem(global.requestTimeout ?? '0');
-  if (timeoutProblem) throw new UsageError(`invalid --request-timeout "${global.requestTimeout}": ${timeoutProblem}`);
-  const timeoutMs = parseDuration(global.requestTimeout ?? '0') ?? 0;
+  const timeoutText = global.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
+  const timeoutProblem = requestTimeoutProblem(timeoutText);
+  if (timeoutProblem) throw new UsageError(`invalid --request-timeout "${timeoutText}": ${timeoutProblem}`);
+  const timeoutMs = parseDuration(timeoutText) ?? 0;
   const transport = new Transport({
     server,
     agent,
     headers,
     timeoutMs,
+    // As kubectl, the server is told a limit the user gave (not our default).
+    tellServerTimeout: global.requestTimeout !== undefined,
     retry: opts.retry ?? DEFAULT_RETRY,
     verbosity: global.verbosity,
     log: ctx.log,

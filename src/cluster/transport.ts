@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ApiError, ConnectionError, connectionErrorFrom, type Status } from './errors.ts';
-import { MAX_TIMEOUT_MS, formatDuration } from './duration.ts';
+import { MAX_TIMEOUT_MS, formatDuration, goDuration } from './duration.ts';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -27,8 +27,10 @@ export interface TransportOptions {
   agent: http.Agent;
   /** Headers sent on every request, credentials included (never logged as they are). */
   headers: Record<string, string>;
-  /** Per-request limit in ms; 0 for none. */
+  /** Per-request limit in ms (retries included); 0 for none. */
   timeoutMs: number;
+  /** Send the limit to the server as the `timeout` query parameter (client-go does, when one is set). */
+  tellServerTimeout?: boolean;
   retry?: RetryPolicy;
   verbosity: number;
   log(level: number, message: string): void;
@@ -125,6 +127,8 @@ export class Transport {
   url(path: string, query?: Record<string, string | undefined>): URL {
     const u = new URL(this.server.origin + this.basePath + path);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, v);
+    // As kubectl (client-go): the server is told the client's limit, so it can stop in time too.
+    if (this.opts.tellServerTimeout && this.opts.timeoutMs > 0 && !u.searchParams.has('timeout')) u.searchParams.set('timeout', goDuration(this.opts.timeoutMs));
     return u;
   }
 
@@ -135,7 +139,8 @@ export class Transport {
 
   /**
    * Sends a request, retrying transient faults. Resolves with any HTTP answer (errors included);
-   * rejects with ConnectionError when no answer came.
+   * rejects with ConnectionError when no answer came. --request-timeout bounds the request with its
+   * retries: no attempt starts, and no backoff is waited, past that limit.
    */
   async send(method: string, path: string, ro: RequestOptions = {}): Promise<RawResponse> {
     const url = this.url(path, ro.query);
@@ -152,24 +157,30 @@ export class Transport {
     }
     let ambiguous = false;
     const maxAttempts = Math.max(1, Math.min(ro.maxAttempts ?? this.retry.maxAttempts, this.retry.maxAttempts));
+    const { timeoutMs } = this.opts;
+    const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : undefined;
+    /** Whether a wait of `ms` and another attempt still fit in the limit. */
+    const fits = (ms: number) => deadline === undefined || Date.now() + ms < deadline;
     for (let attempt = 1; ; attempt++) {
       let res: { status: number; headers: http.IncomingHttpHeaders; text: string };
       try {
-        res = await this.once(method, url, headers, payload);
+        res = await this.once(method, url, headers, payload, deadline === undefined ? 0 : Math.max(1, deadline - Date.now()));
       } catch (e) {
         const ce = e instanceof ConnectionError ? e : connectionErrorFrom(e as NodeJS.ErrnoException, this.server.origin, this.host);
-        // A reset or a timeout may come after the server carried the request out.
-        if (!ce.transient || attempt >= maxAttempts) throw Object.assign(ce, { attempts: attempt, ambiguous: ambiguous || ce.transient });
-        ambiguous = true;
+        // A reset or a timeout after the request reached the server may come after the server
+        // carried it out; before the connection was made, nothing reached it.
+        const sent = (e as { requestSent?: boolean }).requestSent !== false;
+        ambiguous ||= ce.transient && sent;
         const wait = this.backoff(attempt);
+        if (!ce.transient || attempt >= maxAttempts || !fits(wait)) throw Object.assign(ce, { attempts: attempt, ambiguous });
         this.opts.log(2, `retrying ${method} ${url.pathname} after ${ce.code} (attempt ${attempt + 1} of ${maxAttempts}) in ${wait} ms`);
         await this.sleep(wait);
         continue;
       }
-      if (RETRY_STATUSES.has(res.status) && attempt < maxAttempts) {
+      const after = retryAfterMs(res.headers['retry-after']);
+      const wait = after !== undefined ? Math.min(after, this.retry.maxRetryAfterMs) + Math.round(this.random() * 50) : this.backoff(attempt);
+      if (RETRY_STATUSES.has(res.status) && attempt < maxAttempts && fits(wait)) {
         if (!UNPROCESSED_STATUSES.has(res.status)) ambiguous = true;
-        const after = retryAfterMs(res.headers['retry-after']);
-        const wait = after !== undefined ? Math.min(after, this.retry.maxRetryAfterMs) + Math.round(this.random() * 50) : this.backoff(attempt);
         this.opts.log(2, `retrying ${method} ${url.pathname} after ${res.status}${after !== undefined ? ` (Retry-After ${formatDuration(after)})` : ''} (attempt ${attempt + 1} of ${maxAttempts}) in ${wait} ms`);
         await this.sleep(wait);
         continue;
@@ -210,8 +221,12 @@ export class Transport {
     }
   }
 
-  private once(method: string, url: URL, headers: Record<string, string>, payload: Buffer | undefined): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
-    const { log, timeoutMs } = this.opts;
+  /**
+   * One attempt, bounded by `timeoutMs` (0: none). A failure before the connection was made (and,
+   * over TLS, the handshake done) carries `requestSent: false`: the server cannot have seen it.
+   */
+  private once(method: string, url: URL, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+    const { log } = this.opts;
     const started = process.hrtime.bigint();
     this.requestCount++;
     const v = this.opts.verbosity;
@@ -224,6 +239,8 @@ export class Transport {
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
+      let connected = false;
+      const fail = (e: Error) => reject(Object.assign(e, { requestSent: connected }));
       const req = mod.request(url, { method, headers, agent: this.opts.agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -238,19 +255,25 @@ export class Transport {
         });
         res.on('error', (e) => {
           if (timer) clearTimeout(timer);
-          reject(e);
+          fail(e);
         });
+      });
+      req.on('socket', (socket) => {
+        const tls = url.protocol === 'https:';
+        // A kept-alive socket is connected already; a new one is once its (TLS) connection is up.
+        if (!socket.connecting && (!tls || (socket as import('node:tls').TLSSocket).encrypted)) connected = true;
+        else socket.once(tls ? 'secureConnect' : 'connect', () => (connected = true));
       });
       req.on('error', (e) => {
         if (timer) clearTimeout(timer);
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         log(6, `${method} ${url.href} failed in ${Math.round(ms)} milliseconds: ${(e as NodeJS.ErrnoException).code ?? e.message}`);
-        reject(e);
+        fail(e);
       });
       if (timeoutMs > 0) {
         timer = setTimeout(() => {
           req.destroy(
-            new ConnectionError(`Unable to connect to the server ${this.host}: no response within the request timeout of ${formatDuration(timeoutMs)} (--request-timeout)`, 'Timeout', this.server.origin, true),
+            new ConnectionError(`Unable to connect to the server ${this.host}: no response within the request timeout of ${formatDuration(this.opts.timeoutMs)} (--request-timeout)`, 'Timeout', this.server.origin, true),
           );
         }, timeoutMs);
       }

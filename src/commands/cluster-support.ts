@@ -262,27 +262,31 @@ export async function runBatch<T>(ctx: Context, o: BatchOptions<T>): Promise<voi
   }
   progress.clear();
 
+  // What failed for certain, and what may or may not have been done (its answer was lost and the
+  // check got none either): said apart, so an object that was written is never called not written.
   const failed: string[] = [];
+  const unknown: string[] = [];
   let succeeded = 0;
   let otherFailures = 0;
-  let unknown = 0;
   for (let i = 0; i < n; i++) {
     const r = results[i];
     if (r?.ok) succeeded++;
+    else if (r && isUnknown(r.error)) unknown.push(`${o.nameOf(o.items[i]!)} (${r.error.shortCause})`);
     else {
       if (r && !isFatal(r.error)) otherFailures++;
-      let reason = r ? shortReason(r.error) : 'not sent';
-      if (r && isUnknown(r.error)) {
-        unknown++;
-        reason = `unknown: ${r.error.shortCause}; it may have been ${o.verb}`;
-      }
-      failed.push(`${o.nameOf(o.items[i]!)} (${reason})`);
+      failed.push(`${o.nameOf(o.items[i]!)} (${r ? shortReason(r.error) : 'not sent'})`);
     }
   }
   if (fatal !== undefined) io.stderr.write(errorLine(ctx, fatal));
-  if (failed.length === 0) return;
+  if (failed.length === 0 && unknown.length === 0) return;
   // Nothing written and nothing in doubt: the one line about the connection says it all.
-  if (fatal !== undefined && succeeded === 0 && otherFailures === 0 && unknown === 0) throw new CommandError('', 1);
-  const shown = failed.length > 20 ? [...failed.slice(0, 20), `and ${failed.length - 20} more`] : failed;
-  throw new CommandError(`${failed.length} of ${n} objects were not ${o.verb}: ${shown.join(', ')}`);
+  if (fatal !== undefined && succeeded === 0 && otherFailures === 0 && unknown.length === 0) throw new CommandError('', 1);
+  const list = (xs: string[]) => (xs.length > 20 ? [...xs.slice(0, 20), `and ${xs.length - 20} more`] : xs).join(', ');
+  const parts: string[] = [];
+  if (failed.length > 0) parts.push(`${failed.length} of ${n} objects were not ${o.verb}: ${list(failed)}`);
+  if (unknown.length > 0) {
+    const which = failed.length > 0 ? `${unknown.length} more` : `${unknown.length} of ${n} objects`;
+    parts.push(`whether ${which} ${unknown.length === 1 && failed.length > 0 ? 'was' : 'were'} ${o.verb} is unknown (the answer was lost and could not be checked; they may have been ${o.verb}): ${list(unknown)}`);
+  }
+  throw new CommandError(parts.join('; '));
 }

@@ -4,6 +4,7 @@ import type { IO } from '../io/streams.ts';
 import { colorEnabled, makeColors, type Colors } from '../print/color.ts';
 import { UsageError } from '../core/errors.ts';
 import { escapeControl } from '../print/escape.ts';
+import { DEFAULT_REQUEST_TIMEOUT } from '../cluster/duration.ts';
 
 export interface GlobalOptions {
   kubeconfig?: string;
@@ -42,7 +43,7 @@ export function addGlobalOptions(cmd: Command, opts: { cluster: boolean; verbosi
       .option('-c, --kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
       .option('--context <name>', 'kubeconfig context to use')
       .option('-n, --namespace <ns>', 'namespace (default: the context\'s namespace, then "default")')
-      .option('--request-timeout <duration>', 'time to wait for one server response, e.g. 10s, 1m (0 = no limit)', '30s');
+      .option('--request-timeout <duration>', `time to wait for one server request, retries included, e.g. 10s, 1m (default ${DEFAULT_REQUEST_TIMEOUT}; 0 = no limit); the server is told it`);
   }
   // kube-inject keeps the original's --verbosity for the proxy, so there the log level is -v alone.
   cmd.addOption(new Option(opts.verbosityFlag ?? '-v, --verbosity <level>', 'log level on stderr (0-9)').argParser(parseIntFlag('-v')).default(0));

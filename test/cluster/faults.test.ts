@@ -76,14 +76,28 @@ describe('retries of transient faults', () => {
     assert.deepEqual((await server.get(COLLECTION)).items, []);
   });
 
-  test('a stalled answer past --request-timeout is retried', async () => {
-    await server.faults({ method: 'GET', path: 'egressrules$', count: 1, action: 'stall', stallMs: 20_000 });
+  test('--request-timeout bounds a request with its retries, and the server is told the limit', async () => {
     const c = await egressctl(['create', '-f', '-'], { env, input: SEED });
     assert.equal(c.code, 0, c.stderr);
+    await server.clearRequests();
+    // A stall past the limit: the request ends at the limit (kubectl does not retry a timeout either).
+    await server.faults({ method: 'GET', path: 'egressrules$', count: 1, action: 'stall', stallMs: 20_000 });
+    const started = Date.now();
     const g = await egressctl(['get', 'egressrules', '-o', 'name', '--request-timeout', '1s'], { env });
-    assert.equal(g.stderr, '');
-    assert.equal(g.code, 0);
-    assert.equal(g.stdout.split('\n').length, 6);
+    const took = Date.now() - started;
+    assert.equal(g.code, 1);
+    assert.equal(g.stdout, '');
+    assert.equal(g.stderr, `error: Unable to connect to the server ${new URL(server.url).host}: no response within the request timeout of 1s (--request-timeout)\n`);
+    assert.ok(took < 10_000, `the command took ${took} ms for a limit of 1s`);
+    const gets = (await server.requests()).filter((q) => q.method === 'GET');
+    assert.equal(gets.length, 1);
+    assert.match(gets[0]!.query, /(^|&)timeout=1s(&|$)/);
+    // A quick transient fault within the limit is still retried.
+    await server.clearRequests();
+    await server.faults({ method: 'GET', path: 'egressrules$', count: 1, action: '503' });
+    const r = await egressctl(['get', 'egressrules', '-o', 'name', '--request-timeout', '20s'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.split('\n').length, 6);
     assert.equal((await server.requests()).filter((q) => q.method === 'GET').length, 2);
   });
 
