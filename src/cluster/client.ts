@@ -93,8 +93,8 @@ export interface ClusterClient {
   readonly egressRules: EgressRuleOps;
   /**
    * Any request, for other commands (kube-inject reads nodes, servicecidrs, configmaps). Transient
-   * faults are retried; HTTP errors are returned, not thrown; no answer at all throws a
-   * ConnectionError.
+   * faults are retried; HTTP errors are returned, not thrown, but for 401 (an ApiError, as every
+   * command words it); no answer at all throws a ConnectionError.
    */
   request(method: string, path: string, opts?: { query?: Record<string, string>; body?: unknown; contentType?: string }): Promise<{ status: number; body: any }>;
   /** Requests sent so far (attempts included). */
@@ -113,7 +113,7 @@ export interface ConnectOptions {
 export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<ClusterClient> {
   const { io, global } = ctx;
   const kopts = { kubeconfig: global.kubeconfig, context: global.context, env: io.env, cwd: io.cwd };
-  const lite = loadLiteKubeconfig(kopts);
+  const lite = loadLiteKubeconfig({ ...kopts, warn: ctx.warn });
   const maxSockets = Math.max(1, opts.concurrency ?? 16);
   let serverText: string;
   let clusterName: string;
@@ -290,6 +290,8 @@ class Client implements ClusterClient {
 
   async request(method: string, path: string, opts: RequestOptions = {}): Promise<{ status: number; body: any }> {
     const r = await this.transport.send(method.toUpperCase(), path, opts);
+    // Rejected credentials are said as every command says them, whatever the caller asked.
+    if (r.status === 401) throw this.transport.apiError(method.toUpperCase(), path, r);
     return { status: r.status, body: r.body };
   }
 

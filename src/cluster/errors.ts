@@ -127,6 +127,11 @@ export class KubeconfigError extends Error {
   override name = 'KubeconfigError';
 }
 
+/** No kubeconfig anywhere (not one that is named and missing): a client dry run can do without. */
+export class NoKubeconfigError extends KubeconfigError {
+  override name = 'NoKubeconfigError';
+}
+
 /**
  * The server answered with a success status but not with what the API promises (an HTML page from
  * a proxy, `{"items":5}`, a created object without metadata). For a write, whether it was carried

@@ -6,15 +6,18 @@
 // agents (exec and auth-provider users, proxy-url clusters, the in-cluster service account) is
 // handed to client-node (kubeconfig.ts), loaded then and only then.
 //
-// Order: --kubeconfig FILE; else $KUBECONFIG (several files, merged: the first to name a cluster,
-// user or context wins; missing files skipped, as kubectl); else ~/.kube/config; else the
+// Order, as client-go's loading rules: --kubeconfig FILE (it must exist); else $KUBECONFIG when
+// set and not empty (several files, merged: the first to name a cluster, user or context wins;
+// missing files skipped; when every file is missing kubectl warns "Config not found" and falls to
+// the in-cluster service account, never to ~/.kube/config); else ~/.kube/config; else the
 // in-cluster service account. Finding nothing is an error naming every place looked at, never a
 // silent http://localhost:8080.
 
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
-import { KubeconfigError } from './errors.ts';
+import { KubeconfigError, NoKubeconfigError } from './errors.ts';
 import { isDNS1123Label } from '../core/names.ts';
 
 export interface KubeconfigOptions {
@@ -116,34 +119,50 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+/** Where the kubeconfig is: files, or the in-cluster service account; and a warning to print, if any. */
+export type KubeconfigLocation = ({ files: string[] } | { inCluster: true }) & { warning?: string };
+
 /** Where the kubeconfig is: files, or the in-cluster service account. */
-export function findKubeconfig(opts: KubeconfigOptions): { files: string[] } | { inCluster: true } {
+export function findKubeconfig(opts: KubeconfigOptions): KubeconfigLocation {
   const { env } = opts;
-  if (opts.kubeconfig) return { files: [resolve(opts.cwd, opts.kubeconfig)] };
-  const looked: string[] = [];
-  if (env.KUBECONFIG) {
-    const files = env.KUBECONFIG.split(delimiter).filter((f) => f !== '');
-    const existing = files.map((f) => resolve(opts.cwd, f)).filter((f) => existsSync(f));
-    if (existing.length > 0) return { files: existing };
-    looked.push(`$KUBECONFIG (${files.join(delimiter)}: no such file)`);
-  } else {
-    looked.push('$KUBECONFIG (unset)');
+  if (opts.kubeconfig) {
+    const file = resolve(opts.cwd, opts.kubeconfig);
+    // kubectl: "stat FILE: no such file or directory"; a file named on the command line must exist.
+    if (!existsSync(file)) throw new KubeconfigError(`the kubeconfig file "${opts.kubeconfig}" given with --kubeconfig does not exist`);
+    return { files: [file] };
   }
+  const looked: string[] = [];
+  const root = (env.EGRESSCTL_INCLUSTER_ROOT ?? '') + SERVICEACCOUNT;
+  const inCluster = !!env.KUBERNETES_SERVICE_HOST && !!env.KUBERNETES_SERVICE_PORT && existsSync(`${root}/token`);
+  const inClusterLooked = `the in-cluster service account (${env.KUBERNETES_SERVICE_HOST ? `${root}/token: no such file` : '$KUBERNETES_SERVICE_HOST unset'})`;
+  if (env.KUBECONFIG) {
+    // Set: only its files count. ~/.kube/config is not read, even when none of them exists.
+    const named = [...new Set(env.KUBECONFIG.split(delimiter).filter((f) => f !== ''))];
+    const existing = named.map((f) => resolve(opts.cwd, f)).filter((f) => existsSync(f));
+    if (existing.length > 0) return { files: existing };
+    const missing = named.join(', ');
+    if (inCluster) return { inCluster: true, warning: `Config not found: ${missing}` };
+    throw new KubeconfigError(
+      `Config not found: ${missing} ($KUBECONFIG names no file that exists; ~/.kube/config is not read while $KUBECONFIG is set); ` +
+        `looked at ${inClusterLooked} too. Fix $KUBECONFIG, unset it, or run \`egressctl serve --kubeconfig-out FILE\` for a local API server`,
+    );
+  }
+  looked.push('$KUBECONFIG (unset)');
   const home = env.HOME || env.USERPROFILE;
   const path = home ? join(home, '.kube', 'config') : undefined;
   if (path && existsSync(path)) return { files: [path] };
   looked.push(path ? `${path} (no such file)` : '~/.kube/config ($HOME unset)');
-  const root = (env.EGRESSCTL_INCLUSTER_ROOT ?? '') + SERVICEACCOUNT;
-  if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT && existsSync(`${root}/token`)) return { inCluster: true };
-  looked.push(`the in-cluster service account (${env.KUBERNETES_SERVICE_HOST ? `${root}/token: no such file` : '$KUBERNETES_SERVICE_HOST unset'})`);
-  throw new KubeconfigError(
+  if (inCluster) return { inCluster: true };
+  looked.push(inClusterLooked);
+  throw new NoKubeconfigError(
     `no kubeconfig found; looked at ${looked.join(', ')}. ` +
       'Point --kubeconfig (or $KUBECONFIG) at one, or run `egressctl serve --kubeconfig-out FILE` for a local API server',
   );
 }
 
-export function loadLiteKubeconfig(opts: KubeconfigOptions): LiteKubeconfig {
+export function loadLiteKubeconfig(opts: KubeconfigOptions & { warn?: (message: string) => void }): LiteKubeconfig {
   const where = findKubeconfig(opts);
+  if (where.warning) opts.warn?.(where.warning);
   if ('inCluster' in where) return { kind: 'in-cluster', sources: ['in-cluster service account'] };
   const files = where.files.map(readRaw);
   const sources = where.files;
@@ -244,6 +263,22 @@ function fileOrData(file: string | undefined, data: string | undefined, what: st
   return data ? Buffer.from(data, 'base64') : undefined;
 }
 
+/**
+ * A CA bundle or client certificate must hold PEM certificates that parse: Node ignores garbage in
+ * `ca` silently, and the handshake then fails as "unknown authority", which points the wrong way.
+ */
+function checkCertificates(pem: Buffer, what: string): void {
+  const blocks = pem.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
+  if (!blocks) throw new KubeconfigError(`cannot parse ${what}: it holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  blocks.forEach((b, i) => {
+    try {
+      new X509Certificate(b);
+    } catch (e) {
+      throw new KubeconfigError(`cannot parse ${what}: certificate ${i + 1} of ${blocks.length} is not a valid X.509 certificate (${(e as Error).message})`);
+    }
+  });
+}
+
 export interface Credentials {
   headers: Record<string, string>;
   ca?: Buffer;
@@ -258,6 +293,7 @@ export function staticCredentials(k: Extract<LiteKubeconfig, { kind: 'files' }>)
   const { cluster, user } = k;
   const out: Credentials = { headers: {} };
   out.ca = fileOrData(cluster.caFile, cluster.caData, 'certificate-authority');
+  if (out.ca) checkCertificates(out.ca, `the certificate authority of cluster "${cluster.name}" (${cluster.caFile ?? 'certificate-authority-data'})`);
   if (cluster.skipTLSVerify) out.rejectUnauthorized = false;
   if (cluster.tlsServerName) out.servername = cluster.tlsServerName;
   if (user) {

@@ -201,12 +201,15 @@ export class Transport {
   /** Like send, but an HTTP error status becomes an ApiError. */
   async call(method: string, path: string, ro: RequestOptions = {}): Promise<RawResponse> {
     const r = await this.send(method, path, ro);
-    if (r.status >= 400) {
-      const status = r.body && typeof r.body === 'object' && r.body.kind === 'Status' ? (r.body as Status) : undefined;
-      const err = new ApiError(r.status, status ?? (typeof r.body === 'string' && r.body ? { message: r.body.trim().slice(0, 500) } : undefined), method, path, this.server.origin);
-      throw Object.assign(err, { attempts: r.attempts, ambiguous: r.ambiguous });
-    }
+    if (r.status >= 400) throw this.apiError(method, path, r);
     return r;
+  }
+
+  /** The ApiError for an error answer. */
+  apiError(method: string, path: string, r: RawResponse): ApiError {
+    const status = r.body && typeof r.body === 'object' && r.body.kind === 'Status' ? (r.body as Status) : undefined;
+    const err = new ApiError(r.status, status ?? (typeof r.body === 'string' && r.body ? { message: r.body.trim().slice(0, 500) } : undefined), method, path, this.server.origin);
+    return Object.assign(err, { attempts: r.attempts, ambiguous: r.ambiguous });
   }
 
   private warnings(value: string | string[] | undefined): void {

@@ -5,7 +5,7 @@
 
 import { Option, type Command } from 'commander';
 import type { ClusterClient } from '../cluster/client.ts';
-import { BadAnswerError, ConnectionError, describeError, isClusterError, KubeconfigError, UnsafePathError, shortReason, wantsErrorPrefix } from '../cluster/errors.ts';
+import { BadAnswerError, ConnectionError, describeError, isClusterError, KubeconfigError, NoKubeconfigError, UnsafePathError, shortReason, wantsErrorPrefix } from '../cluster/errors.ts';
 import { requestTimeoutProblem } from '../cluster/duration.ts';
 import { CommandError, InputError, UsageError } from '../core/errors.ts';
 import { checkName, isDNS1123Label } from '../core/names.ts';
@@ -148,7 +148,8 @@ export async function contextNamespaceForDryRun(ctx: Context): Promise<string> {
   try {
     findKubeconfig(kopts);
   } catch (e) {
-    if (!(e instanceof KubeconfigError)) throw e;
+    if (e instanceof KubeconfigError && !(e instanceof NoKubeconfigError)) throw new CommandError(e.message);
+    if (!(e instanceof NoKubeconfigError)) throw e;
     ctx.log(2, `--dry-run=client: ${e.message}; using the namespace "default"`);
     return 'default';
   }

@@ -1,5 +1,5 @@
-// Colour, in one place: on only when the stream is a terminal, NO_COLOR is unset and --no-color
-// was not given. chalk lives only here.
+// Colour, in one place: on only when the stream is a terminal, NO_COLOR is unset or empty (the
+// no-color.org convention: only a non-empty value turns colour off) and --no-color was not given. chalk lives only here.
 import { Chalk } from 'chalk';
 
 export interface Colors {
@@ -11,7 +11,7 @@ export interface Colors {
 }
 
 export function colorEnabled(stream: { isTTY?: boolean }, env: Record<string, string | undefined>, flag: boolean): boolean {
-  return flag && !!stream.isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+  return flag && !!stream.isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
 }
 
 export function makeColors(enabled: boolean): Colors {

@@ -3,7 +3,8 @@
 // And no credential ever shows, even at -v=9.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { findKubeconfig } from '../../src/cluster/kubeconfig-lite.ts';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +96,54 @@ describe('connection and credential failures', () => {
     assert.match(r.stderr, /^error: no kubeconfig found; looked at \$KUBECONFIG \(unset\), .*\.kube\/config \(no such file\), the in-cluster service account/);
     assert.match(r.stderr, /egressctl serve/);
     assert.doesNotMatch(r.stderr, /localhost:8080/);
+  });
+
+  test('KUBECONFIG naming only missing files is an error: ~/.kube/config (another cluster) is never used instead', async () => {
+    const home = mkdtempSync(join(dir, 'home-'));
+    mkdirSync(join(home, '.kube'));
+    copyFileSync(server.kubeconfig, join(home, '.kube', 'config'));
+    await server.clearRequests();
+    const typo = join(dir, 'typo.kc');
+    const env = { KUBECONFIG: typo, HOME: home, KUBERNETES_SERVICE_HOST: '' };
+    for (const args of [['get', 'egressrules'], ['create', '-f', SEED], ['create', '-f', SEED, '--dry-run=client'], ['delete', 'egressrule', 'x']]) {
+      const r = await egressctl(args, { env });
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, new RegExp(`^error: Config not found: ${typo.replace(/[.]/g, '\\.')} \\(\\$KUBECONFIG names no file that exists; ~/\\.kube/config is not read while \\$KUBECONFIG is set\\)`));
+    }
+    assert.deepEqual(await server.requests(), []);
+    // A missing file among existing ones is skipped, as kubectl does.
+    const ok = await egressctl(['get', 'egressrules'], { env: { ...env, KUBECONFIG: [typo, server.kubeconfig].join(':') } });
+    assert.equal(ok.code, 0, ok.stderr);
+    // --kubeconfig naming a missing file is an error too.
+    const named = await egressctl(['get', 'egressrules', '--kubeconfig', typo], { env: { HOME: home } });
+    assert.equal(named.code, 1);
+    assert.match(named.stderr, /^error: the kubeconfig file ".*typo\.kc" given with --kubeconfig does not exist\n$/);
+    assert.deepEqual((await server.requests()).length, 1);
+  });
+
+  test('KUBECONFIG naming only missing files inside a pod: the in-cluster account, with kubectl\'s warning', () => {
+    const root = mkdtempSync(join(dir, 'incluster-'));
+    mkdirSync(join(root, '/var/run/secrets/kubernetes.io/serviceaccount'), { recursive: true });
+    writeFileSync(join(root, '/var/run/secrets/kubernetes.io/serviceaccount/token'), 'x');
+    const env = { KUBECONFIG: '/typo.kc', KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443', EGRESSCTL_INCLUSTER_ROOT: root, HOME: root };
+    assert.deepEqual(findKubeconfig({ env, cwd: dir }), { inCluster: true, warning: 'Config not found: /typo.kc' });
+    assert.throws(() => findKubeconfig({ env: { ...env, KUBERNETES_SERVICE_HOST: '' }, cwd: dir }), /^KubeconfigError: Config not found: \/typo\.kc/);
+  });
+
+  test('certificate-authority-data that is not a certificate: "cannot parse", not "unknown authority"', async () => {
+    const garbage = join(dir, 'garbage-ca');
+    const text = readFileSync(server.kubeconfig, 'utf8');
+    for (const [data, why] of [[Buffer.from('garbage').toString('base64'), /it holds no PEM certificate/], [Buffer.from('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n').toString('base64'), /certificate 1 of 1 is not a valid X\.509 certificate/]] as const) {
+      writeFileSync(garbage, text.replace(/^(\s*)certificate-authority-data: .*$/m, `$1certificate-authority-data: ${data}`));
+      await server.clearRequests();
+      const r = await egressctl(['get', 'egressrules', '--kubeconfig', garbage], {});
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^error: cannot parse the certificate authority of cluster "[^"]+" \(certificate-authority-data\): /);
+      assert.match(r.stderr, why);
+      assert.doesNotMatch(r.stderr, /unknown authority/);
+      assert.deepEqual(await server.requests(), []);
+    }
   });
 
   test('no credential in any output, at -v=9, whatever the command', async () => {

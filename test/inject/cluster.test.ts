@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, egressctl, request } from '../helpers/server.ts';
@@ -93,7 +93,7 @@ test('auto with an unreachable cluster or no kubeconfig: kubectl\'s message, exi
   writeFileSync(kc, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
   for (const [args, re] of [
     [['--kubeconfig', kc], /The connection to the server 127\.0\.0\.1:1 was refused/],
-    [['--kubeconfig', join(dir, 'none')], /error: kubeconfig ".*none" not found/],
+    [['--kubeconfig', join(dir, 'none')], /^error: the kubeconfig file ".*none" given with --kubeconfig does not exist\n$/],
   ] as Array<[string[], RegExp]>) {
     const r = spawnSync(process.execPath, [join(root, 'bin/egressctl.js'), 'kube-inject', '-f', sleep, '--includeIPRanges=auto', '--request-timeout=5s', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
     assert.equal(r.status, 1, r.stderr);
@@ -115,4 +115,24 @@ test('auto: a server that repeats its continue token is an error, not an endless
   };
   await assert.rejects(discoverClusterRanges(looping, 'default'), /cannot list nodes for their pod ranges: the server repeats its continue token/);
   assert.equal(calls.filter((c) => c === 'GET /api/v1/nodes').length, 2);
+});
+
+test('a wrong token: kube-inject auto and --meshConfigMapName say it in the words every cluster command uses', async () => {
+  const server = await startServer({ podCidrs: '10.244.0.0/24' });
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'egressctl-inject-401-'));
+    const bad = join(dir, 'kubeconfig');
+    writeFileSync(bad, readFileSync(server.kubeconfig, 'utf8').replace(/token: .*/, 'token: wrong'));
+    const get = await egressctl(['get', 'egressrules', '--kubeconfig', bad], { env: { NO_COLOR: '1' } });
+    assert.equal(get.code, 1);
+    assert.match(get.stderr, /^error: You must be logged in to the server \(Unauthorized\)/);
+    for (const flags of [['--includeIPRanges=auto'], ['--meshConfigMapName', 'istio']]) {
+      const r = await egressctl(['kube-inject', '-f', sleep, ...flags, '--kubeconfig', bad], { env: { NO_COLOR: '1' } });
+      assert.equal(r.code, 1, flags.join(' '));
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr, get.stderr, flags.join(' '));
+    }
+  } finally {
+    await server.stop();
+  }
 });
