@@ -105,6 +105,11 @@ test('wrong types are named by path', () => {
   assert.deepEqual(problems(rule({ ...cidr443, ports: [{ port: '443', protocol: 6 }] })), ['spec.ports[0].port: expected an integer, got string "443"']);
   assert.deepEqual(problems(rule({ ...cidr443, ports: [{ port: 443.5, protocol: 'tcp' }] })), ['spec.ports[0].port: expected an integer, got number 443.5']);
   assert.deepEqual(problems(['a']), ['expected an object (an EgressRule), got list']);
+  // null is a value of the wrong type, not proto3's default: never "port 0".
+  assert.deepEqual(problems(rule({ ...cidr443, ports: [{ port: null, protocol: 'tcp' }] })), ['spec.ports[0].port: expected an integer, got null']);
+  assert.deepEqual(problems(rule({ ...cidr443, ports: [{ port: 443, protocol: null }] })), ['spec.ports[0].protocol: expected a string, got null']);
+  // Absent is the default, worded as Istio words it.
+  assert.deepEqual(problems(rule({ ...cidr443, ports: [{ protocol: 'tcp' }] })), ['port number 0 must be in the range 1..65535']);
 });
 
 test('across documents: duplicate names and a namespace that contradicts -n', () => {

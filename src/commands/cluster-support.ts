@@ -28,7 +28,7 @@ export function isEgressRuleType(typed: string): boolean {
 
 export function checkType(typed: string): void {
   if (!isEgressRuleType(typed)) {
-    throw new CommandError(`configuration type ${typed} not found, the types are ${TYPE_NAMES.join(', ')}`);
+    throw new UsageError(`configuration type ${typed} not found, the types are ${TYPE_NAMES.join(', ')}`);
   }
 }
 

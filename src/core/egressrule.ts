@@ -153,8 +153,10 @@ export function checkEgressRuleSpec(spec: unknown): { spec?: EgressRuleSpec; pro
         return;
       }
       const p = readFields(item, PORT_FIELDS, `${path}.`, problems);
-      const port = p.get('port') ?? 0;
-      const protocol = p.get('protocol') ?? '';
+      // Absent is proto3's default (port 0, protocol ""), worded as Istio words it; an explicit null
+      // is a value of the wrong type, not a port 0.
+      const port = p.has('port') && p.get('port') === null ? null : (p.get('port') ?? 0);
+      const protocol = p.has('protocol') && p.get('protocol') === null ? null : (p.get('protocol') ?? '');
       if (typeof port !== 'number' || !Number.isInteger(port)) {
         problems.push(`${path}.port: expected an integer, got ${show(port)}`);
         return;

@@ -10,6 +10,7 @@ export function typeName(v: unknown): string {
 
 /** How a value is named in a message: `string "x"`, `number 3`, `list`, `object`. */
 export function show(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
   return typeof v === 'string' ? `string "${v}"` : `${typeName(v)}${typeof v === 'object' && v !== null ? '' : ` ${String(v)}`}`;
 }
 

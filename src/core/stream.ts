@@ -191,6 +191,10 @@ export function parseDocument(source: string, doc: RawDocument, limits: ParseLim
     const code = bad[0].charCodeAt(0).toString(16).padStart(2, '0');
     return { ok: false, problem: { place: placeOf(source, doc, line), message: `binary data (character 0x${code}) is not YAML or JSON text` } };
   }
+  if (isJsonStream(doc)) {
+    const problem = jsonSyntaxProblem(doc);
+    if (problem) return { ok: false, problem: { place: placeOf(source, doc, problem.line, problem.column), message: problem.message } };
+  }
   let value: unknown;
   try {
     // A chunk of directives alone (`%YAML 1.2`) belongs to the next document: parse it with the
@@ -230,6 +234,34 @@ export function parseDocument(source: string, doc: RawDocument, limits: ParseLim
   const guard = checkTree(value, limits, doc.raw.length);
   if (guard) return { ok: false, problem: { place: placeOf(source, doc), message: guard } };
   return { ok: true, value };
+}
+
+/**
+ * A stream whose first character (after white space) is `{` or `[` is JSON, as kubectl reads it
+ * (its YAMLOrJSONDecoder sniffs the start of the stream), and is held to JSON's syntax: js-yaml
+ * would accept a trailing comma or an unquoted key as a YAML flow collection.
+ */
+function isJsonStream(doc: RawDocument): boolean {
+  return doc.startLine === 1 && doc.marker === undefined && /^\s*[{[]/.test(doc.raw);
+}
+
+/** Where and why the document is not JSON; undefined when it is. */
+function jsonSyntaxProblem(doc: RawDocument): { line: number; column?: number; message: string } | undefined {
+  try {
+    JSON.parse(doc.raw);
+    return undefined;
+  } catch (e) {
+    const text = (e as Error).message;
+    const at = /at position (\d+)/.exec(text);
+    const reason = text.replace(/( in JSON)? at position \d+.*$/s, '').replace(/, (\.\.\.)?".*" is not valid JSON$/s, '');
+    // V8 gives no position for an unexpected token; a trailing comma is the usual one.
+    const trailing = at ? undefined : /,\s*[}\]]/.exec(doc.raw);
+    if (!at && !trailing) return { line: doc.line, message: `JSON syntax error: ${reason}` };
+    const pos = at ? Number(at[1]) : trailing!.index;
+    const message = `JSON syntax error: ${trailing ? `${reason} (a trailing comma?)` : reason}`;
+    const before = doc.raw.slice(0, pos);
+    return { line: doc.startLine + countNewlines(before), column: pos - before.lastIndexOf('\n'), message };
+  }
 }
 
 function countNewlines(s: string): number {

@@ -8,6 +8,7 @@ import { DocumentSplitter, addDocument, type RawDocument, type SourceDocument } 
 import type { Problem } from '../core/errors.ts';
 import { InputError, UsageError } from '../core/errors.ts';
 import type { IO } from './streams.ts';
+import { fsProblem } from './fs-errors.ts';
 
 export const STDIN_NAME = '<stdin>';
 /** No manifest document comes near this; a larger one is refused rather than read to exhaustion. */
@@ -29,12 +30,18 @@ export async function expandFiles(files: readonly string[], io: IO): Promise<{ p
     let st;
     try {
       st = await fs.stat(full);
-    } catch {
-      problems.push({ place: { source: f }, message: `the path "${f}" does not exist` });
+    } catch (e) {
+      problems.push({ place: { source: f }, message: await missingPathProblem(f, full, e) });
       continue;
     }
     if (st.isDirectory()) {
-      const names = (await fs.readdir(full)).filter((n) => EXTENSIONS.test(n)).sort();
+      let names: string[];
+      try {
+        names = (await fs.readdir(full)).filter((n) => EXTENSIONS.test(n)).sort();
+      } catch (e) {
+        problems.push({ place: { source: f }, message: `cannot read the directory: ${fsProblem(e)}` });
+        continue;
+      }
       if (names.length === 0) problems.push({ place: { source: f }, message: 'directory has no .yaml, .yml or .json files' });
       for (const n of names) paths.push(join(f, n));
     } else {
@@ -42,6 +49,17 @@ export async function expandFiles(files: readonly string[], io: IO): Promise<{ p
     }
   }
   return { paths, problems };
+}
+
+/** Why a path that cannot be stat'ed cannot be read, in words: a dangling symlink says where it points. */
+async function missingPathProblem(given: string, full: string, e: unknown): Promise<string> {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') {
+    const target = await fs.readlink(full).catch(() => undefined);
+    return target === undefined ? `the path "${given}" does not exist` : `the path "${given}" is a symbolic link to "${target}", which does not exist`;
+  }
+  if (code === 'ELOOP') return `the path "${given}" is a symbolic link that loops (too many levels of symbolic links)`;
+  return `cannot read the path "${given}": ${fsProblem(e)}`;
 }
 
 export interface StreamDocument {
@@ -82,10 +100,7 @@ export async function* readRawDocuments(path: string, io: IO): AsyncGenerator<St
     for (const doc of [...splitter.push(tail), ...splitter.end()]) yield { source, doc };
   } catch (e) {
     if (e instanceof InputError) throw e;
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EISDIR') throw new InputError([{ place: { source }, message: 'is a directory' }]);
-    if (err.code === 'EACCES') throw new InputError([{ place: { source }, message: 'permission denied' }]);
-    throw new InputError([{ place: { source }, message: `cannot read: ${err.message}` }]);
+    throw new InputError([{ place: { source }, message: (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : `cannot read: ${fsProblem(e)}` }]);
   }
 }
 

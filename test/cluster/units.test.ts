@@ -49,10 +49,12 @@ describe('usage: exit 2 with the usage line, before any I/O', () => {
     });
   }
 
-  test('an unknown TYPE lists the known ones (exit 1), and nothing is read', async () => {
-    const r = await runCli(['delete', 'routerule', 'x'], { env: { NO_COLOR: '1', KUBECONFIG: '/nonexistent' } });
-    assert.equal(r.code, 1);
-    assert.equal(r.stderr, 'error: configuration type routerule not found, the types are egressrule, egressrules, egress-rule, egress-rules, EgressRule, egressrules.config.istio.io\n');
+  test('an unknown TYPE lists the known ones, a usage error (exit 2) like every other bad argument, and nothing is read', async () => {
+    for (const verb of ['delete', 'get']) {
+      const r = await runCli([verb, 'foo', 'x'], { env: { NO_COLOR: '1', KUBECONFIG: '/nonexistent' } });
+      assert.equal(r.code, 2, verb);
+      assert.match(r.stderr, /^error: configuration type foo not found, the types are egressrule, egressrules, egress-rule, egress-rules, EgressRule, egressrules\.config\.istio\.io\nUsage: egressctl (delete|get) /);
+    }
   });
 
   test('empty input: no objects passed to create', async () => {
