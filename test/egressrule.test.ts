@@ -118,11 +118,23 @@ test('across documents: duplicate names and a namespace that contradicts -n', ()
     'kind: EgressRule\nmetadata: {name: a, namespace: other}\nspec: {destination: {service: 1.2.5.0/24}, ports: [{port: 1, protocol: tcp}]}\n';
   const { documents } = parseStream('s.yaml', text);
   const r = validateDocuments(documents);
-  assert.deepEqual(r.problems.map((p) => [p.place.document, p.place.line, p.message]), [[2, 5, 'duplicate name "a": also defined in document 1']]);
+  assert.deepEqual(r.problems.map((p) => [p.place.document, p.place.line, p.message]), [[2, 5, 'duplicate name "a" in namespace "default": also defined in document 1']]);
   assert.equal(r.rules.length, 2);
   const r2 = validateDocuments(documents, { namespace: 'default' });
   assert.deepEqual(r2.problems.map((p) => p.message), [
-    'duplicate name "a": also defined in document 1',
+    'duplicate name "a" in namespace "default": also defined in document 1',
     `the namespace from the provided object "other" does not match the namespace "default". You must pass '--namespace=other' to perform this operation.`,
   ]);
+});
+
+test('duplicates are found after each object\'s namespace is resolved: "namespace: X" and none, when X is the default', () => {
+  const doc = (ns: string) => `kind: EgressRule\nmetadata: {name: a${ns}}\nspec: {destination: {service: 1.2.3.0/24}, ports: [{port: 1, protocol: tcp}]}\n`;
+  const { documents } = parseStream('s.yaml', [doc(', namespace: default'), doc('')].join('---\n'));
+  assert.deepEqual(validateDocuments(documents).problems.map((p) => p.message), ['duplicate name "a" in namespace "default": also defined in document 1']);
+  // The context's namespace is the default: the same holds for it, and not for "default".
+  const team = parseStream('s.yaml', [doc(', namespace: team'), doc('')].join('---\n')).documents;
+  assert.deepEqual(validateDocuments(team, { defaultNamespace: 'team' }).problems.map((p) => p.message), ['duplicate name "a" in namespace "team": also defined in document 1']);
+  assert.deepEqual(validateDocuments(documents, { defaultNamespace: 'team' }).problems, []);
+  // -n wins over the default.
+  assert.deepEqual(validateDocuments(team, { namespace: 'team', defaultNamespace: 'default' }).problems.map((p) => p.message), ['duplicate name "a" in namespace "team": also defined in document 1']);
 });

@@ -313,3 +313,21 @@ export function staticCredentials(k: Extract<LiteKubeconfig, { kind: 'files' }>)
   }
   return out;
 }
+
+/**
+ * The namespace that objects naming none go to, as far as it can be known without a cluster: the
+ * context's, or the in-cluster account's; undefined when none is named or the kubeconfig cannot be
+ * read (a command that talks to the cluster reports that itself). For checks made before anything
+ * is sent, such as duplicate names.
+ */
+export function offlineDefaultNamespace(opts: KubeconfigOptions): string | undefined {
+  try {
+    const lite = loadLiteKubeconfig(opts);
+    if (lite.kind === 'files') return lite.namespace;
+    const root = (opts.env.EGRESSCTL_INCLUSTER_ROOT ?? '') + SERVICEACCOUNT;
+    const ns = readFileSync(`${root}/namespace`, 'utf8').trim();
+    return isDNS1123Label(ns) ? ns : undefined;
+  } catch {
+    return undefined;
+  }
+}

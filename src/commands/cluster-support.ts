@@ -107,10 +107,20 @@ export function parseConcurrency(v: string): number {
   return Number(v);
 }
 
+/**
+ * Where objects naming no namespace will go, known before anything is sent (for the checks across
+ * documents): -n, else the context's namespace read offline, else `default`.
+ */
+export async function offlineNamespace(ctx: Context, explicit: string | undefined): Promise<string> {
+  if (explicit !== undefined) return explicit;
+  const { offlineDefaultNamespace } = await import('../cluster/kubeconfig-lite.ts');
+  return offlineDefaultNamespace({ kubeconfig: ctx.global.kubeconfig, context: ctx.global.context, env: ctx.io.env, cwd: ctx.io.cwd }) ?? 'default';
+}
+
 /** Reads every input and validates every document; nothing is sent if anything is wrong. */
 export async function readRules(ctx: Context, files: string[], explicitNamespace: string | undefined, verb: string): Promise<ValidatedRule[]> {
   const { documents, problems } = await readAllDocuments(files, ctx.io);
-  const v = validateDocuments(documents, { namespace: explicitNamespace });
+  const v = validateDocuments(documents, { namespace: explicitNamespace, defaultNamespace: await offlineNamespace(ctx, explicitNamespace) });
   const all = [...problems, ...v.problems];
   if (all.length > 0) throw new InputError(all);
   if (v.rules.length === 0) {

@@ -11,12 +11,15 @@ import { analyzeRules, type RuleSummary } from '../core/analysis.ts';
 import { expandFiles, readRawDocuments } from '../io/input.ts';
 import { printProblems } from '../print/problems.ts';
 import { addGlobalOptions, collect, makeContext, type Context } from './common.ts';
+import { offlineNamespace } from './cluster-support.ts';
 
 export interface ValidateOptions {
   files: string[];
   strict: boolean;
   cluster: boolean;
   namespace?: string;
+  /** Where objects naming no namespace go (the context's, else `default`). */
+  defaultNamespace?: string;
 }
 
 export interface ValidateResult {
@@ -34,7 +37,8 @@ export function checkValidateOptions(o: ValidateOptions, args: readonly string[]
 /** Reads, validates and analyses every document of every input. */
 export async function runValidate(o: ValidateOptions, io: IO, extraRules: (input: readonly RuleSummary[]) => Promise<RuleSummary[]> = async () => []): Promise<ValidateResult> {
   const { paths, problems: errors } = await expandFiles(o.files, io);
-  const validator = new StreamValidator({ namespace: o.namespace });
+  const validator = new StreamValidator({ namespace: o.namespace, defaultNamespace: o.defaultNamespace });
+  const defaultNamespace = o.namespace ?? o.defaultNamespace ?? 'default';
   const summaries: RuleSummary[] = [];
   let objects = 0;
   for (const path of paths) {
@@ -48,7 +52,7 @@ export async function runValidate(o: ValidateOptions, io: IO, extraRules: (input
           errors.push(...r.problems);
           if (r.rule) {
             const m = r.rule.object.metadata;
-            summaries.push({ namespace: m.namespace ?? o.namespace ?? 'default', name: m.name, service: r.rule.object.spec.destination.service, ports: r.rule.object.spec.ports, place: { source, document: doc.index, line: doc.line, item: d.item } });
+            summaries.push({ namespace: m.namespace ?? defaultNamespace, name: m.name, service: r.rule.object.spec.destination.service, ports: r.rule.object.spec.ports, place: { source, document: doc.index, line: doc.line, item: d.item } });
           }
         }
       }
@@ -84,6 +88,7 @@ Examples:
     const ctx = makeContext(io, raw);
     const o: ValidateOptions = { files: raw.filename as string[], strict: raw.strict === true, cluster: raw.cluster === true, namespace: ctx.global.namespace };
     checkValidateOptions(o, command.args);
+    o.defaultNamespace = await offlineNamespace(ctx, o.namespace);
     const result = await runValidate(o, io, o.cluster ? (input) => clusterRules(ctx, input) : undefined);
     printProblems(io.stderr, ctx.colors, 'error', result.errors);
     printProblems(io.stderr, ctx.colors, 'warning', result.warnings);

@@ -263,6 +263,8 @@ export interface ValidatedRule {
 export interface ValidateOptions {
   /** An explicit -n: objects naming another namespace are an error. */
   namespace?: string;
+  /** Where objects that name no namespace go without -n (the context's, else `default`). */
+  defaultNamespace?: string;
 }
 
 function conflictMessage(objectNs: string, flagNs: string): string {
@@ -287,11 +289,14 @@ export class StreamValidator {
     if (this.opts.namespace !== undefined && objNs !== undefined && objNs !== this.opts.namespace) {
       return { problems: [{ place, message: conflictMessage(objNs, this.opts.namespace) }] };
     }
-    const key = `${objNs ?? this.opts.namespace ?? ''}/${r.object.metadata.name}`;
+    // Each object's namespace resolved first: `namespace: default` and no namespace (in the
+    // default namespace) name the same object.
+    const ns = objNs ?? this.opts.namespace ?? this.opts.defaultNamespace ?? 'default';
+    const key = `${ns}/${r.object.metadata.name}`;
     const first = this.names.get(key);
     if (first) {
       const at = first.source === place.source ? `document ${first.index}` : `${first.source} document ${first.index}`;
-      return { problems: [{ place, message: `duplicate name "${r.object.metadata.name}": also defined in ${at}${first.item ? ` item ${first.item}` : ''}` }] };
+      return { problems: [{ place, message: `duplicate name "${r.object.metadata.name}" in namespace "${ns}": also defined in ${at}${first.item ? ` item ${first.item}` : ''}` }] };
     }
     this.names.set(key, { ...document.doc, raw: '', source: document.source, item: document.item });
     return { rule: { object: r.object, document }, problems };
