@@ -121,7 +121,7 @@ test('analysis warnings: same destination, overlap, mixed protocols, TCP domain,
   assert.equal(w.length, 5, res.stderr);
   assert.match(w.find((l) => l.includes('document 2'))!, /same destination "10\.0\.0\.0\/8" as default\/a .*drops this one/);
   assert.match(w.find((l) => l.includes('document 3'))!, /CIDR block 10\.1\.0\.0\/16 of default\/c overlaps 10\.0\.0\.0\/8 of default\/a .* on port 443/);
-  assert.match(w.find((l) => l.includes('document 4'))!, /port 443 is declared with HTTP-group protocols by default\/d and TCP-group protocols by default\/a/);
+  assert.match(w.find((l) => l.includes('document 4'))!, /egress rule default\/d declares port 443 with protocol HTTP, but default\/a, default\/c \(<stdin> document 1\) declared it with TCP first; Pilot rejects egress-rule\/default\/d/);
   assert.match(w.find((l) => l.includes('document 5'))!, /"example\.com" is a domain but port 9000 uses protocol tcp/);
   assert.match(w.find((l) => l.includes('document 6'))!, /IPv4 address written as a domain.*93\.184\.216\.34\/32/);
   assert.equal((await runCli(['validate', '--strict', '-f', '-'], { stdin: text })).code, 1, '--strict fails on warnings');

@@ -1,11 +1,14 @@
 // Cross-rule analysis: what the mesh would silently get wrong. Pure, and sort-based (no pairwise
 // comparison), so 100,000 rules take a fraction of a second.
 //
-// Pilot 0.4 keys egress rules by `egress-rule/NS/NAME`, sorts them, and for two rules with the same
-// destination.service keeps the first and drops the later one without a word. Rules declaring
-// different protocol groups (HTTP vs TCP) on one port also conflict. A domain with protocol TCP
-// passes validation but never works (Envoy's TCP proxy needs IP addresses), and a bare IPv4
-// address written as a domain never matches a connection.
+// Pilot 0.4 (pilot/model/egress_rules.go, RejectConflictingEgressRules) keys egress rules by
+// `egress-rule/NS/NAME`, sorts them, and for two rules with the same destination.service keeps the
+// first and rejects the later one without a word. Then, walking the survivors in key order, a rule
+// declaring a port with another protocol than the rules before it (the HTTP protocols count as one;
+// TCP and MONGO each as their own) is rejected whole, at its first conflicting port; the ports it
+// declared before that one still count for the rules after it. A domain with protocol TCP passes
+// validation but never works (Envoy's TCP proxy needs IP addresses), and a bare IPv4 address
+// written as a domain never matches a connection.
 
 import { isCidrService, isBareIPv4, protocolGroup, type EgressRulePort } from './egressrule.ts';
 import { formatCidr, lastAddress, parseCidr } from './cidr.ts';
@@ -33,6 +36,11 @@ function where(r: RuleSummary): string {
   const p = r.place;
   if (p.document === undefined) return p.source;
   return `${p.source} document ${p.document}${p.item ? ` item ${p.item}` : ''}`;
+}
+
+/** The protocol Pilot compares on a port: every HTTP-group protocol is HTTP; TCP and MONGO are themselves. */
+function pilotProtocol(protocol: string): string {
+  return protocolGroup(protocol) === 'HTTP' ? 'HTTP' : protocol.toUpperCase();
 }
 
 /** Returns every warning, each at the place of the rule it is about. */
@@ -75,28 +83,38 @@ export function analyzeRules(rules: readonly RuleSummary[]): Problem[] {
     }
   }
 
-  // Per port: overlapping CIDR blocks (distinct destinations), and mixed protocol groups.
+  // Per port, in key order: a protocol other than the one the rules before declared rejects the rule.
+  const protocolOnPort = new Map<number, { protocol: string; rules: RuleSummary[] }>();
+  for (const { r } of byKey) {
+    if (dropped.has(r)) continue;
+    for (const p of r.ports) {
+      const protocol = pilotProtocol(p.protocol);
+      const seen = protocolOnPort.get(p.port);
+      if (seen && seen.protocol !== protocol) {
+        dropped.add(r);
+        const others = seen.rules.map(describe).join(', ');
+        warnings.push({
+          place: r.place,
+          message: `egress rule ${describe(r)} declares port ${p.port} with protocol ${protocol}, but ${others} (${where(seen.rules[0]!)}) declared it with ${seen.protocol} first; Pilot rejects ${ruleKey(r)} with every port of it (protocol ${protocol} vs. protocol ${seen.protocol})`,
+        });
+        break;
+      }
+      if (seen) seen.rules.push(r);
+      else protocolOnPort.set(p.port, { protocol, rules: [r] });
+    }
+  }
+
+  // Per port: overlapping CIDR blocks (distinct destinations) among the rules Pilot keeps.
   interface Entry { start: number; end: number; r: RuleSummary; block: string }
-  const byPort = new Map<number, { blocks: Entry[]; http?: RuleSummary; tcp?: RuleSummary; mixed?: boolean }>();
+  const byPort = new Map<number, { blocks: Entry[] }>();
   for (const { r } of byKey) {
     if (dropped.has(r)) continue;
     const c = isCidrService(r.service) ? parseCidr(r.service) : undefined;
+    if (!c || !c.ok) continue;
     for (const p of r.ports) {
       let e = byPort.get(p.port);
       if (!e) byPort.set(p.port, (e = { blocks: [] }));
-      if (c && c.ok) e.blocks.push({ start: c.cidr.base, end: lastAddress(c.cidr), r, block: formatCidr(c.cidr) });
-      const g = protocolGroup(p.protocol);
-      if (g === 'HTTP' && !e.http) e.http = r;
-      if (g === 'TCP' && !e.tcp) e.tcp = r;
-      if (e.http && e.tcp && !e.mixed) {
-        e.mixed = true;
-        const later = ruleKey(e.http) < ruleKey(e.tcp) ? e.tcp : e.http;
-        const earlier = later === e.tcp ? e.http : e.tcp;
-        warnings.push({
-          place: later.place,
-          message: `port ${p.port} is declared with HTTP-group protocols by ${describe(e.http)} and TCP-group protocols by ${describe(e.tcp)}; Pilot cannot serve both on one port and drops the later rule (${ruleKey(later)}, after ${ruleKey(earlier)})`,
-        });
-      }
+      e.blocks.push({ start: c.cidr.base, end: lastAddress(c.cidr), r, block: formatCidr(c.cidr) });
     }
   }
   for (const [port, e] of byPort) {
