@@ -92,7 +92,8 @@ export function analyzeRules(rules: readonly RuleSummary[]): Problem[] {
       const seen = protocolOnPort.get(p.port);
       if (seen && seen.protocol !== protocol) {
         dropped.add(r);
-        const others = seen.rules.map(describe).join(', ');
+        const n = seen.rules.length;
+        const others = seen.rules.slice(0, 3).map(describe).join(', ') + (n > 3 ? ` and ${n - 3} more` : '');
         warnings.push({
           place: r.place,
           message: `egress rule ${describe(r)} declares port ${p.port} with protocol ${protocol}, but ${others} (${where(seen.rules[0]!)}) declared it with ${seen.protocol} first; Pilot rejects ${ruleKey(r)} with every port of it (protocol ${protocol} vs. protocol ${seen.protocol})`,
