@@ -10,6 +10,7 @@ import { ApiError, isClusterError } from '../cluster/errors.ts';
 import { addGlobalOptions, makeContext, parseIntFlag, type Context } from './common.ts';
 import { DEFAULT_CONCURRENCY, TYPE_HELP, checkNamespaceFlag, checkObjectName, checkRequestTimeout, checkType, errorLine, failWith, namespaceFlag, openCluster } from './cluster-support.ts';
 import { CommandError } from '../core/errors.ts';
+import { checkEgressRuleSpec } from '../core/egressrule.ts';
 
 export interface GetOptions {
   type?: string;
@@ -85,7 +86,16 @@ export async function runGet(ctx: Context, o: GetOptions): Promise<void> {
     if (text !== undefined) io.stdout.write(text);
     else if (failures === 0) io.stderr.write(`${NO_RESOURCES}\n`);
   } else {
-    io.stdout.write(printer.print(sortRules(found as PrintableRule[])));
+    const sorted = sortRules(found as PrintableRule[]);
+    // A stored object that does not validate (written by another client) is listed all the same;
+    // in a table, say what is wrong with it.
+    if (o.format === 'short' || o.format === 'wide') {
+      for (const r of sorted) {
+        const { problems } = checkEgressRuleSpec(r.spec);
+        if (problems.length > 0) ctx.warn(`${r.metadata.namespace}/${r.metadata.name}: the stored spec is not a valid EgressRule: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
+      }
+    }
+    io.stdout.write(printer.print(sorted));
   }
   if (failures > 0) throw new CommandError('', 1);
 }

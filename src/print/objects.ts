@@ -29,14 +29,29 @@ export function sortRules<T extends PrintableRule>(rules: T[]): T[] {
   });
 }
 
+/** The cell of a value that is not what the kind allows: a stored object is listed whatever its spec. */
+export const INVALID_CELL = '<invalid>';
+
 function destination(r: PrintableRule): string {
-  return r.spec?.destination?.service ?? '<none>';
+  const d: unknown = r.spec?.destination;
+  if (d === undefined || d === null) return '<none>';
+  if (typeof d !== 'object' || Array.isArray(d)) return INVALID_CELL;
+  const service = (d as { service?: unknown }).service;
+  if (service === undefined || service === null) return '<none>';
+  return typeof service === 'string' ? service : INVALID_CELL;
 }
 
 function ports(r: PrintableRule): string {
-  const p = r.spec?.ports;
-  if (!Array.isArray(p) || p.length === 0) return '<none>';
-  return p.map((x: { port?: number; protocol?: string }) => `${x.port ?? ''}/${String(x.protocol ?? '').toUpperCase()}`).join(',');
+  const p: unknown = r.spec?.ports;
+  if (p === undefined || p === null || (Array.isArray(p) && p.length === 0)) return '<none>';
+  if (!Array.isArray(p)) return INVALID_CELL;
+  return p
+    .map((x: unknown) => {
+      const port = (x as { port?: unknown } | null)?.port;
+      const protocol = (x as { protocol?: unknown } | null)?.protocol;
+      return Number.isInteger(port) && typeof protocol === 'string' ? `${port}/${protocol.toUpperCase()}` : INVALID_CELL;
+    })
+    .join(',');
 }
 
 export function yamlOf(obj: unknown): string {
