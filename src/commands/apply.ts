@@ -1,9 +1,12 @@
 // egressctl apply -f FILE|-: create what is missing, update what differs, and say `unchanged` for
-// the rest; running it twice changes nothing the second time.
+// the rest; running it twice changes nothing the second time. As kubectl's client-side apply: the
+// applied configuration is kept in the last-applied annotation, and an update is a three-way merge
+// patch, so what was taken out of the file (a label, an annotation, a field) is removed while what
+// others added is kept (core/merge-patch.ts).
 
 import type { Command } from 'commander';
-import { canonicalEqual } from '../core/compare.ts';
 import type { EgressRuleObject } from '../core/egressrule.ts';
+import { LAST_APPLIED, lastApplied, threeWayMergePatch, withLastApplied } from '../core/merge-patch.ts';
 import type { ClusterClient, StoredEgressRule } from '../cluster/client.ts';
 import { ApiError } from '../cluster/errors.ts';
 import type { IO } from '../io/streams.ts';
@@ -12,32 +15,15 @@ import { addGlobalOptions, makeContext, type Context } from './common.ts';
 import { addWriteOptions, openCluster, readRules, runBatch, withNamespace } from './cluster-support.ts';
 import { completeWrite, printClientDryRun, validateWrite, type WriteCommandOptions } from './create.ts';
 
-function subsetEqual(want: Record<string, string> | undefined, have: Record<string, string> | undefined): boolean {
-  for (const [k, v] of Object.entries(want ?? {})) if (have?.[k] !== v) return false;
-  return true;
+/** kubectl's warning for an object that no apply made (created by create, or by another tool). */
+export function missingAnnotationWarning(name: string): string {
+  return `resource egressrules/${name} is missing the ${LAST_APPLIED} annotation which is required by egressctl apply (and kubectl apply). apply should only be used on resources created declaratively by either create --save-config or apply. The missing annotation will be patched automatically.`;
 }
 
-/** Whether the stored object already is what the input asks for. */
-export function isUnchanged(stored: StoredEgressRule, want: EgressRuleObject): boolean {
-  return (
-    canonicalEqual(stored.spec, want.spec) &&
-    subsetEqual(want.metadata.labels, stored.metadata.labels) &&
-    subsetEqual(want.metadata.annotations, stored.metadata.annotations)
-  );
-}
-
-/** The stored object with the input's spec, labels and annotations (others' labels are kept). */
-export function merged(stored: StoredEgressRule, want: EgressRuleObject): EgressRuleObject {
-  const metadata = { ...stored.metadata } as EgressRuleObject['metadata'] & Record<string, unknown>;
-  if (want.metadata.labels) metadata.labels = { ...(stored.metadata.labels ?? {}), ...want.metadata.labels };
-  if (want.metadata.annotations) metadata.annotations = { ...(stored.metadata.annotations ?? {}), ...want.metadata.annotations };
-  metadata.resourceVersion = want.metadata.resourceVersion ?? stored.metadata.resourceVersion;
-  return { apiVersion: want.apiVersion, kind: want.kind, metadata, spec: want.spec };
-}
-
-async function applyOne(client: ClusterClient, obj: EgressRuleObject, printer: ResultPrinter, o: WriteCommandOptions): Promise<string> {
+async function applyOne(ctx: Context, client: ClusterClient, obj: EgressRuleObject, printer: ResultPrinter, o: WriteCommandOptions): Promise<string> {
   const dryRun = o.dryRun === 'server';
   const show = (r: StoredEgressRule, text: string) => (o.output === 'yaml' ? `${yamlOf(r)}---\n` : text);
+  const modified = withLastApplied(obj);
   for (let attempt = 1; ; attempt++) {
     let stored: StoredEgressRule | undefined;
     try {
@@ -47,15 +33,19 @@ async function applyOne(client: ClusterClient, obj: EgressRuleObject, printer: R
     }
     try {
       if (!stored) {
-        const r = await client.egressRules.create(obj, { dryRun });
+        const r = await client.egressRules.create(modified, { dryRun });
         return show(r.object, printer.created(r.object, dryRun));
       }
-      if (isUnchanged(stored, obj)) return show(stored, printer.unchanged(stored));
-      const r = await client.egressRules.replace(merged(stored, obj), { dryRun });
+      const original = lastApplied(stored);
+      const patch = threeWayMergePatch(original, modified, stored);
+      if (!patch) return show(stored, printer.unchanged(stored));
+      if (original === undefined) ctx.warn(missingAnnotationWarning(obj.metadata.name));
+      const r = await client.egressRules.patch(obj.metadata.namespace!, obj.metadata.name, patch, { dryRun });
       return show(r.object, printer.updated(r.object, dryRun));
     } catch (e) {
-      // Someone else wrote between our read and our write: read again (unless the input pinned a
-      // resourceVersion, whose conflict is the answer).
+      // Someone else wrote between our read and our write (a create that met AlreadyExists, a
+      // patch of an object deleted since): read again, unless the input pinned a resourceVersion,
+      // whose conflict is the answer.
       const raced = e instanceof ApiError && ((e.status === 409 && !obj.metadata.resourceVersion) || (e.status === 404 && !e.missingResource && !!stored));
       if (!raced || attempt >= 3) throw e;
     }
@@ -73,7 +63,7 @@ export async function runApply(ctx: Context, o: WriteCommandOptions): Promise<vo
       concurrency: o.concurrency,
       verb: 'applied',
       nameOf: (x) => x.metadata.name,
-      work: (obj) => applyOne(client, obj, printer, o),
+      work: (obj) => applyOne(ctx, client, obj, printer, o),
     });
   } finally {
     client.close();

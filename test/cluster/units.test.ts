@@ -13,7 +13,6 @@ import { completeWrite, validateWrite } from '../../src/commands/create.ts';
 import { completeDelete, validateDelete } from '../../src/commands/delete.ts';
 import { completeGet, validateGet } from '../../src/commands/get.ts';
 import { isEgressRuleType, withNamespace } from '../../src/commands/cluster-support.ts';
-import { isUnchanged, merged } from '../../src/commands/apply.ts';
 import { CommandError, UsageError } from '../../src/core/errors.ts';
 import { parseDuration } from '../../src/cluster/duration.ts';
 import { formatTable } from '../../src/print/table.ts';
@@ -86,17 +85,6 @@ test('namespace: -n > metadata.namespace > context', () => {
   assert.equal(withNamespace({ ...obj, metadata: { name: 'x', namespace: 'own' } }, undefined, 'ctx').metadata.namespace, 'own');
   assert.equal(withNamespace(obj, undefined, 'ctx').metadata.namespace, 'ctx');
   assert.equal((obj.metadata as { namespace?: string }).namespace, undefined, 'the input object is not changed');
-});
-
-test('apply: unchanged when spec and the given labels match; merge keeps others\' labels', () => {
-  const want = { apiVersion: 'config.istio.io/v1alpha2' as const, kind: 'EgressRule' as const, metadata: { name: 'x', namespace: 'd', labels: { a: '1' } }, spec: { destination: { service: '10.0.0.0/8' }, ports: [{ port: 443, protocol: 'tcp' }] } };
-  const stored = { apiVersion: 'config.istio.io/v1alpha2', kind: 'EgressRule', metadata: { name: 'x', namespace: 'd', resourceVersion: '7', labels: { a: '1', b: '2' } }, spec: { ports: [{ protocol: 'tcp', port: 443 }], destination: { service: '10.0.0.0/8' } } };
-  assert.ok(isUnchanged(stored, want));
-  assert.ok(!isUnchanged(stored, { ...want, metadata: { ...want.metadata, labels: { a: '2' } } }));
-  const m = merged(stored, { ...want, spec: { ...want.spec, destination: { service: '10.0.0.0/16' } } });
-  assert.deepEqual(m.metadata.labels, { a: '1', b: '2' });
-  assert.equal(m.metadata.resourceVersion, '7');
-  assert.equal(m.spec.destination.service, '10.0.0.0/16');
 });
 
 test('durations as kubectl takes them', () => {
