@@ -50,7 +50,7 @@ test('the annotation holds the configuration without itself, keys sorted, with a
   assert.deepEqual(JSON.parse(applied({}).metadata.annotations![LAST_APPLIED]!).metadata.annotations, {});
   // Byte for byte what kubectl 1.32 wrote for the same file (read back from a server).
   const kubectlWrote = '{"apiVersion":"config.istio.io/v1alpha2","kind":"EgressRule","metadata":{"annotations":{},"labels":{"a":"1"},"name":"kk","namespace":"default"},"spec":{"destination":{"service":"10.30.0.0/16"},"ports":[{"port":443,"protocol":"tcp"}]}}\n';
-  const ours = withLastApplied({ apiVersion: 'config.istio.io/v1alpha2', kind: 'EgressRule', metadata: { name: 'kk', namespace: 'default', labels: { a: '1' } }, spec: { destination: { service: '10.30.0.0/16' }, ports: [{ port: 443, protocol: 'tcp' }] } });
-  assert.equal(ours.metadata.annotations[LAST_APPLIED], kubectlWrote);
+  const conf: { metadata: { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string> } } & Record<string, unknown> = { apiVersion: 'config.istio.io/v1alpha2', kind: 'EgressRule', metadata: { name: 'kk', namespace: 'default', labels: { a: '1' } }, spec: { destination: { service: '10.30.0.0/16' }, ports: [{ port: 443, protocol: 'tcp' }] } };
+  assert.equal(withLastApplied(conf).metadata.annotations?.[LAST_APPLIED], kubectlWrote);
   assert.equal(lastApplied({ metadata: { annotations: { [LAST_APPLIED]: 'not json' } } }), undefined);
 });

@@ -2,8 +2,8 @@
 // Options are gathered, completed (mesh config, `auto` ranges: the only steps that may talk to the
 // cluster), validated with no I/O, then the stream is transformed document by document.
 import { Command, Option } from 'commander';
-import { closeSync, fsyncSync, openSync, promises as fs, rmSync, writeSync } from 'node:fs';
-import { dirname, basename, join, resolve } from 'node:path';
+import { promises as fs } from 'node:fs';
+import { resolve } from 'node:path';
 import type { IO } from '../io/streams.ts';
 import { write } from '../io/streams.ts';
 import { escapeControl } from '../print/escape.ts';
@@ -11,10 +11,10 @@ import { addGlobalOptions, collect, makeContext, parseIntFlag, type Context } fr
 import { CommandError, InputError, UsageError, formatPlace, type Problem } from '../core/errors.ts';
 import { discoverClusterRanges, readMeshConfigMap } from './kube-inject-cluster.ts';
 import { expandFiles, readRawDocuments } from '../io/input.ts';
+import { openFileSink } from '../io/output-file.ts';
 import { Injector, PULL_POLICIES, defaultSettings, formatInjectWarning, type InjectSettings, type PullPolicy } from '../core/inject.ts';
 import { resolveIPRanges } from '../core/inject-ranges.ts';
 import { defaultMeshConfig, parseMeshConfig, type MeshConfig } from '../core/mesh.ts';
-import { fsProblem } from '../io/fs-errors.ts';
 
 export interface KubeInjectOptions {
   filename: string[];
@@ -189,88 +189,24 @@ interface Sink {
   abort(): Promise<boolean>;
 }
 
-/**
- * A temporary file written synchronously through a small buffer. Synchronous writes keep memory
- * flat: the promise API held the converted buffers until a later GC (92 MiB for 10,000 documents
- * against 75 MiB writing straight to a pipe).
- */
-class Spool {
-  private held = '';
-  private constructor(readonly path: string, private fd: number) {}
-
-  static open(path: string, mode: number): Spool {
-    return new Spool(path, openSync(path, 'wx', mode));
-  }
-
-  write(t: string): void {
-    this.held += t;
-    if (this.held.length >= SPOOL_BUFFER) this.flush();
-  }
-
-  /** Writes what is held, syncs and closes. */
-  finish(): void {
-    this.flush();
-    fsyncSync(this.fd);
-    this.close();
-  }
-
-  close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
-  }
-
-  discard(): void {
-    this.close();
-    rmSync(this.path, { force: true });
-  }
-
-  private flush(): void {
-    if (this.held) writeSync(this.fd, this.held);
-    this.held = '';
-  }
-}
-
-const SPOOL_BUFFER = 256 << 10;
-
-// The file -o names is created in an existing directory: a missing one is what ENOENT means here.
-const OUTPUT_WORDS = { ENOENT: 'no such directory' };
-
 /** Standard output held back up to this size: within it, a bad document means no output at all. */
 export const STDOUT_HOLD = 1 << 20;
 
 /**
- * Where the output goes. -o FILE: a temporary file renamed over FILE only when the whole stream
- * succeeded. Standard output: held back up to STDOUT_HOLD (every realistic manifest), so that a bad
+ * Where the output goes. -o PATH: spooled, and delivered to PATH only when the whole stream
+ * succeeded (io/output-file.ts: a file is replaced atomically, a device written to). Standard output: held back up to STDOUT_HOLD (every realistic manifest), so that a bad
  * document writes nothing that `kubectl apply -f -` could apply; a longer stream is then written
  * document by document, keeping memory bounded by the largest document, and a later error says
  * which documents were already written.
  */
 async function openSink(opts: KubeInjectOptions, io: IO): Promise<Sink> {
   if (!opts.output || opts.output === '-') return stdoutSink(io);
-  const target = resolve(io.cwd, opts.output);
-  const path = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
-  // Checked before any work: the rename at the end must not be the first to find out.
-  const existing = await fs.stat(target).catch(() => undefined);
-  if (existing?.isDirectory()) throw new CommandError(`-o ${opts.output}: is a directory`);
-  let spool: Spool;
-  try {
-    spool = Spool.open(path, 0o644);
-  } catch (e) {
-    throw new CommandError(`-o ${opts.output}: cannot write: ${fsProblem(e, OUTPUT_WORDS)}`);
-  }
+  const file = await openFileSink(opts.output, io.cwd, io);
   return {
-    write: (t) => spool.write(t),
-    async commit() {
-      try {
-        spool.finish();
-        await fs.rename(path, target);
-      } catch (e) {
-        spool.discard();
-        throw new CommandError(`-o ${opts.output}: cannot write: ${fsProblem(e, OUTPUT_WORDS)}`);
-      }
-    },
+    write: (t) => file.write(t),
+    commit: () => file.commit(),
     async abort() {
-      spool.discard();
+      file.abort();
       return false;
     },
   };
