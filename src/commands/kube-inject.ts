@@ -80,7 +80,7 @@ export function registerKubeInject(program: Command, io: IO): void {
     .addOption(new Option('--debug [bool]', 'use the debug proxy image, privileged with a writable root (--debug=false for the plain one)').argParser(parseBool('--debug')).default(true))
     .option('--includeIPRanges <list>', 'IPv4 CIDR blocks the sidecar intercepts, comma-separated; * = all (default); auto = the cluster\'s pod and service ranges')
     .option('--excludeIPRanges <list>', 'IPv4 CIDR blocks never intercepted, comma-separated (subtracted from the include list)')
-    .option('--meshConfigFile <file>', 'mesh config YAML (the "mesh" key of Istio\'s ConfigMap); default: Istio 0.4\'s built-in defaults')
+    .option('--meshConfigFile <file>', 'mesh config YAML (the "mesh" key of Istio\'s ConfigMap), applied onto Istio 0.4\'s compiled-in defaults; default: the mesh config Istio 0.4.0 installs')
     .option('--meshConfigMapName <name>', 'read the mesh config from this ConfigMap (key "mesh") in the Istio namespace')
     .option('-i, --istioNamespace <ns>', 'namespace Istio is installed in', 'istio-system')
     .addHelpText('after', EXAMPLES);

@@ -70,6 +70,13 @@ const TEMPLATE_PATH: Record<string, readonly string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
 
+/**
+ * Where Istio 0.4 writes the status annotation beside the top-level one, and reads the `app` label
+ * for --serviceCluster: the pod template's metadata, but for a CronJob its job template's
+ * (`spec.jobTemplate.metadata`; pilot/platform/kube/inject/inject.go at 0.4.0, intoObject).
+ */
+const TEMPLATE_META_PATH: Record<string, readonly string[]> = { CronJob: ['spec', 'jobTemplate', 'metadata'] };
+
 export interface InjectWarning {
   place: Place;
   /** `Kind/namespace/name` (or `Kind/name` without a namespace). */
@@ -311,11 +318,27 @@ function injectObject(o: Obj, s: InjectSettings, t: Template, note: (message: st
     return 'unchanged';
   }
   const podMeta: Obj = path.length ? ((tmpl.metadata as Obj | undefined) ?? {}) : (meta ?? {});
+  // The template metadata Istio 0.4 annotates and reads `app` from (a CronJob's job template).
+  const metaPath = TEMPLATE_META_PATH[o.kind as string];
+  let templateMeta = podMeta;
+  if (metaPath) {
+    const parent = metaPath.slice(0, -1).reduce<unknown>((v, k) => (isObj(v) ? v[k] : undefined), o) as Obj;
+    const m = parent.metadata;
+    if (m !== undefined && !isObj(m)) {
+      skip(`not injected: ${metaPath.join('.')} is not a mapping`);
+      return 'unchanged';
+    }
+    templateMeta = (m as Obj | undefined) ?? {};
+  }
+  const metas = [...new Set(path.length ? [meta, templateMeta, podMeta] : [meta])];
+  const describeMeta = (m: unknown) => (m === meta ? '' : m === podMeta ? ' on the pod template' : ` on ${metaPath!.join('.')}`);
 
-  for (const m of path.length ? [meta, podMeta] : [meta]) {
+  // 0.4 read this annotation on the object only; it is obeyed on the templates too (where today's
+  // Istio reads it, and where kubectl-era users put it).
+  for (const m of metas) {
     const policy = annotation(m, POLICY_ANNOTATION);
     if (policy !== undefined && !YES.has(policy.toLowerCase())) {
-      skip(`not injected: annotation ${POLICY_ANNOTATION}: "${policy}"${m === podMeta && path.length ? ' on the pod template' : ''} turns injection off`);
+      skip(`not injected: annotation ${POLICY_ANNOTATION}: "${policy}"${describeMeta(m)} turns injection off`);
       return 'unchanged';
     }
   }
@@ -326,7 +349,7 @@ function injectObject(o: Obj, s: InjectSettings, t: Template, note: (message: st
     return 'unchanged';
   }
 
-  const status = annotation(meta, STATUS_ANNOTATION) ?? (path.length ? annotation(podMeta, STATUS_ANNOTATION) : undefined);
+  const status = metas.map((m) => annotation(m, STATUS_ANNOTATION)).find((v) => v !== undefined);
   if (status !== undefined) {
     // Already injected: only the captured ranges may change, in place.
     const init = containerNamed(spec.initContainers, INIT_CONTAINER);
@@ -374,12 +397,15 @@ function injectObject(o: Obj, s: InjectSettings, t: Template, note: (message: st
   if (o.metadata === undefined) o.metadata = {};
   setAnnotation(o.metadata as Obj, STATUS_ANNOTATION, t.status);
   if (path.length) {
-    if (tmpl.metadata === undefined) tmpl.metadata = podMeta;
-    setAnnotation(podMeta, STATUS_ANNOTATION, t.status);
+    if (metaPath) {
+      const parent = metaPath.slice(0, -1).reduce<unknown>((v, k) => (v as Obj)[k], o) as Obj;
+      if (parent.metadata === undefined) parent.metadata = templateMeta;
+    } else if (tmpl.metadata === undefined) tmpl.metadata = podMeta;
+    setAnnotation(templateMeta, STATUS_ANNOTATION, t.status);
   }
   if (spec.initContainers === null) delete spec.initContainers;
   if (spec.volumes === null) delete spec.volumes;
-  injectIntoPodSpec(s, t, spec, podMeta, clusters);
+  injectIntoPodSpec(s, t, spec, templateMeta, clusters);
   return 'injected';
 }
 

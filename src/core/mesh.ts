@@ -28,8 +28,12 @@ export interface MeshConfig {
   defaultConfig: ProxyConfig;
 }
 
-/** Istio 0.4's defaults (pilot/model/conversion.go DefaultProxyConfig / DefaultMeshConfig). */
-export function defaultMeshConfig(): MeshConfig {
+/**
+ * Istio 0.4's compiled-in defaults (pilot/proxy/context.go at 0.4.0, DefaultProxyConfig and
+ * DefaultMeshConfig): the base that a mesh config's fields are applied onto
+ * (ApplyMeshConfigDefaults), so a field a ConfigMap or --meshConfigFile leaves out has this value.
+ */
+export function compiledMeshDefaults(): MeshConfig {
   return {
     proxyListenPort: 15001,
     defaultConfig: {
@@ -38,10 +42,36 @@ export function defaultMeshConfig(): MeshConfig {
       serviceCluster: 'istio-proxy',
       drainDuration: '2s',
       parentShutdownDuration: '3s',
-      discoveryAddress: 'istio-pilot.istio-system:8080',
+      discoveryAddress: 'istio-pilot:15003',
+      discoveryRefreshDelay: '1s',
+      zipkinAddress: '',
+      connectTimeout: '1s',
+      statsdUdpAddress: '',
+      proxyAdminPort: 15000,
+      controlPlaneAuthPolicy: 'NONE',
+    },
+  };
+}
+
+/**
+ * What a cluster installed with Istio 0.4 gives kube-inject, used when egressctl works offline:
+ * the compiled-in defaults with the mesh config of the `istio` ConfigMap (key `mesh`, namespace
+ * istio-system) that Istio 0.4.0 installs applied on them (install/kubernetes/istio.yaml at tag
+ * 0.4.0). istioctl 0.4 always read that ConfigMap, so it never used the compiled-in values alone.
+ */
+export function defaultMeshConfig(): MeshConfig {
+  return {
+    proxyListenPort: 15001,
+    defaultConfig: {
+      configPath: '/etc/istio/proxy',
+      binaryPath: '/usr/local/bin/envoy',
+      serviceCluster: 'istio-proxy',
+      drainDuration: '45s',
+      parentShutdownDuration: '1m0s',
+      discoveryAddress: 'istio-pilot.istio-system:15003',
       discoveryRefreshDelay: '1s',
       zipkinAddress: 'zipkin.istio-system:9411',
-      connectTimeout: '1s',
+      connectTimeout: '10s',
       statsdUdpAddress: 'istio-mixer.istio-system:9125',
       proxyAdminPort: 15000,
       controlPlaneAuthPolicy: 'NONE',
@@ -124,7 +154,7 @@ function trimFraction(x: number): string {
  * a later Istio still works for what kube-inject needs); wrong types are problems.
  */
 export function parseMeshConfig(text: string, source: string): { mesh: MeshConfig; problems: Problem[]; warnings: string[] } {
-  const mesh = defaultMeshConfig();
+  const mesh = compiledMeshDefaults();
   const problems: Problem[] = [];
   const warnings: string[] = [];
   const doc = { index: 1, line: 1, startLine: 1, raw: text, hasContent: true };

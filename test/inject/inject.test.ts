@@ -44,8 +44,8 @@ test('a Deployment gets the status annotations, istio-init, enable-core-dump, is
   assert.equal(proxy.name, 'istio-proxy');
   assert.equal(proxy.image, 'docker.io/istio/proxy_debug:0.4.0');
   assert.deepEqual(proxy.args, ['proxy', 'sidecar', '-v', '2', '--configPath', '/etc/istio/proxy', '--binaryPath', '/usr/local/bin/envoy',
-    '--serviceCluster', 'web', '--drainDuration', '2s', '--parentShutdownDuration', '3s', '--discoveryAddress', 'istio-pilot.istio-system:8080',
-    '--discoveryRefreshDelay', '1s', '--zipkinAddress', 'zipkin.istio-system:9411', '--connectTimeout', '1s',
+    '--serviceCluster', 'web', '--drainDuration', '45s', '--parentShutdownDuration', '1m0s', '--discoveryAddress', 'istio-pilot.istio-system:15003',
+    '--discoveryRefreshDelay', '1s', '--zipkinAddress', 'zipkin.istio-system:9411', '--connectTimeout', '10s',
     '--statsdUdpAddress', 'istio-mixer.istio-system:9125', '--proxyAdminPort', '15000', '--controlPlaneAuthPolicy', 'NONE']);
   assert.deepEqual(proxy.env.map((e: any) => [e.name, e.valueFrom.fieldRef.fieldPath]), [['POD_NAME', 'metadata.name'], ['POD_NAMESPACE', 'metadata.namespace'], ['INSTANCE_IP', 'status.podIP']]);
   assert.equal(proxy.securityContext.runAsUser, 1337);
@@ -126,7 +126,16 @@ test('include and exclude ranges: validation, canonical networks, subtraction, *
 });
 
 test('mesh config: defaults of 0.4, proto and JSON names, Go durations, problems and unknown fields', () => {
-  assert.equal(defaultMeshConfig().defaultConfig.discoveryAddress, 'istio-pilot.istio-system:8080');
+  // Offline: what Istio 0.4.0's installed ConfigMap gives (install/kubernetes/istio.yaml).
+  const installed = defaultMeshConfig().defaultConfig;
+  assert.deepEqual(
+    [installed.discoveryAddress, installed.drainDuration, installed.parentShutdownDuration, installed.connectTimeout, installed.zipkinAddress, installed.statsdUdpAddress],
+    ['istio-pilot.istio-system:15003', '45s', '1m0s', '10s', 'zipkin.istio-system:9411', 'istio-mixer.istio-system:9125'],
+  );
+  // A mesh config is applied onto the compiled-in defaults (pilot/proxy/context.go), as 0.4 did:
+  // what it leaves out has those values, not the installed ConfigMap's.
+  const partial = parseMeshConfig('defaultConfig:\n  discoveryAddress: pilot.mesh:15003\n', 'mesh').mesh.defaultConfig;
+  assert.deepEqual([partial.discoveryAddress, partial.drainDuration, partial.zipkinAddress], ['pilot.mesh:15003', '2s', '']);
   const r = parseMeshConfig('proxy_listen_port: 15002\nfoo: 1\ndefaultConfig:\n  drain_duration: 90s\n  connectTimeout: {seconds: 0, nanos: 250000000}\n  bar: 2\n', 'mesh');
   assert.deepEqual(r.problems, []);
   assert.equal(r.mesh.proxyListenPort, 15002);
