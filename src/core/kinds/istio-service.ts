@@ -76,10 +76,12 @@ export function mapPath(base: string, key: string): string {
 
 /**
  * The added context: ` (PATH)`, or ` (PATH: VALUE)` when Istio's text does not already show the
- * value (a string value counts as shown when the message contains it).
+ * value. Istio shows a value either quoted (`name "x" must be ...`) or, for addresses, first
+ * (`x is not a valid IP`).
  */
 export function at(message: string, path: string, value?: unknown): string {
-  if (value === undefined || (typeof value === 'string' && value !== '' && message.includes(value))) return `${message} (${path})`;
+  const shown = typeof value === 'string' && value !== '' && (message.includes(goQuote(value)) || message.startsWith(`${value} `));
+  if (value === undefined || shown) return `${message} (${path})`;
   return `${message} (${path}: ${JSON.stringify(value)})`;
 }
 
@@ -115,7 +117,7 @@ export class SpecReader implements Broken {
   }
 
   expected(path: string, what: string, v: unknown): undefined {
-    return this.fail(path, `expected ${what}, got ${show(v)}`);
+    return this.fail(path, `expected ${what}, got ${v === null ? 'null' : show(v)}`);
   }
 
   has(path: string): boolean {
