@@ -25,11 +25,17 @@
 //   type "x.Y"). Here only the google.protobuf well-known types resolve, written as
 //   {"@type": T, "value": V} as jsonpb requires for them; any other type is a problem.
 // - Two members of one oneof given together: jsonpb kept one of them at random; a problem here.
+// - Output is what jsonpb's Marshaler{} sends: lowerCamel names in proto order, false/0/"" and
+//   empty lists and maps left out; a present message stays even when empty (`rewrite: {}` is a
+//   value, and an error), a oneof member keeps a zero value (`httpStatus: 0`), and a BoolValue keeps
+//   false. An empty `route: []` counts in validation (0.4 said `route weights total 0`).
+// These facts were checked by running Istio 0.4.0's validation.go with that jsonpb on the specs of
+// the tests (fixtures/istio-0.4/validation-cases.yaml says how its errors were got).
 //
 // Validation collects every problem, in Istio 0.4's append order; where Go ranged over a map
 // (labels, headers, appendHeaders) keys are taken in sorted order. Problems found while reading
-// come first; a value that could not be read is not validated further, so its absence raises no
-// second message (see SpecReader.broken).
+// come first, in proto field order; a value that could not be read is not validated further, so
+// its absence raises no second message (see Broken). Messages printed with Go's %q use goQuote.
 //
 // Added context. Istio's message always comes first, unchanged. Where it does not by itself pin
 // down which field it is about (the shared IstioService, label, header-name and duration checks,
@@ -39,8 +45,8 @@
 // 0..100 (spec.route[1].weight: 120)`.
 //
 // Differences from 0.4 on purpose: IPv4 addresses and blocks are parsed strictly (four decimal
-// parts, no leading zeros; IPv4-mapped IPv6 forms refused); NaN and infinite percents are out of
-// range (0.4's comparison let NaN through).
+// parts, no leading zeros, which Go 1.9's net.ParseIP read as decimal; IPv4-mapped IPv6 forms
+// refused); a NaN percent is out of range (0.4's comparison let it through).
 
 import ipaddr from 'ipaddr.js';
 import { parseCidr, parseIPv4 } from '../cidr.ts';
@@ -216,7 +222,10 @@ export class SpecReader implements Broken {
     return v;
   }
 
-  /** A map<string, string>; a null value reads as "" (jsonpb). Empty reads as absent. */
+  /**
+   * A map<string, string>; a null value reads as "" (jsonpb), where fields.ts readStringMap would
+   * refuse it, and odd keys are written as `["key"]` in paths. Empty reads as absent.
+   */
   stringMap(v: unknown, path: string): Record<string, string> | undefined {
     if (absent(v)) return undefined;
     if (!isObject(v)) return this.expected(path, 'a map of strings', v);

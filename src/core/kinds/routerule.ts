@@ -89,7 +89,8 @@ function readL4Match(r: SpecReader, v: unknown, path: string): L4MatchAttributes
 }
 
 function readStringMatch(r: SpecReader, v: unknown, path: string): StringMatch {
-  if (v === null || v === undefined) {
+  if (absent(v)) {
+    // jsonpb stored a nil match here, and ValidateStringMatch then crashed istioctl.
     r.expected(path, 'a string match (exact, prefix or regex)', v);
     return {};
   }
