@@ -119,9 +119,11 @@ function repeatLength(s: string, i: number): number | string | undefined {
 function groupOpenLength(s: string, i: number): number | string {
   if (s[i + 1] !== '?') return 1;
   const rest = s.slice(i);
-  const named = /^\(\?P?<([^>]*)>/.exec(rest);
-  if (named) return /^[A-Za-z0-9_]+$/.test(named[1]!) ? named[0].length : err('invalid named capture', named[0]);
-  if (rest.startsWith('(?P')) return err('invalid named capture', rest.slice(0, 3));
+  if (rest.startsWith('(?<') || rest.startsWith('(?P<')) {
+    const named = /^\(\?P?<([^>]*)>/.exec(rest);
+    if (!named) return err('invalid named capture', rest);
+    return /^[A-Za-z0-9_]+$/.test(named[1]!) ? named[0].length : err('invalid named capture', named[0]);
+  }
   const flags = /^\(\?([imsU]*)(-[imsU]+)?([:)])/.exec(rest);
   if (flags && (flags[1] !== '' || flags[2] !== undefined || flags[3] === ':')) return flags[0].length;
   return err('invalid or unsupported Perl syntax', rest.slice(0, 3));
