@@ -69,7 +69,7 @@ const cases: Array<[string, unknown, string[]]> = [
   ['long address', se({ addresses: [`${'1'.repeat(65)}`], resolution: 'NONE' }), ['spec.addresses[0]: Too long: may not be more than 64 bytes', `${'1'.repeat(65)} is not a valid IP`]],
   ['CIDR with DNS', se({ addresses: ['10.0.0.0/8'] }), ['spec: Invalid value: "object": CIDR addresses are allowed only for NONE/STATIC resolution types', 'CIDR addresses are allowed only for NONE/STATIC resolution types']],
   // ports
-  ['duplicate port number', se({ ports: [http80, { ...https443, number: 80 }] }), ['spec.ports: Invalid value: "array": port number cannot be duplicated', 'service entry port 80 already defined']],
+  ['duplicate port number', se({ ports: [http80, { ...https443, number: 80 }] }), ['spec.ports: Invalid value: "array": port number cannot be duplicated', 'service entry port 80 already defined (spec.ports[1].number)']],
   ['duplicate port name', se({ ports: [http80, { ...https443, name: 'http' }] }), ['spec.ports[1]: Duplicate value: {"name":"http"}', 'service entry port name "http" already defined']],
   ['port 0', se({ ports: [{ ...http80, number: 0 }] }), ['spec.ports[0].number: Invalid value: "integer": port must be between 1-65535', 'port number 0 must be in the range 1..65535 (spec.ports[0].number)']],
   ['port 65536', se({ ports: [{ ...http80, number: 65536 }] }), ['spec.ports[0].number: Invalid value: "integer": port must be between 1-65535', 'port number 65536 must be in the range 1..65535 (spec.ports[0].number)']],
@@ -118,8 +118,8 @@ for (const [name, spec, want] of cases) test(`problem: ${name}`, () => assert.de
 const warningCases: Array<[string, unknown, string[]]> = [
   ['partial wildcard', se({ hosts: ['*google.com'], resolution: 'NONE', ports: [https443] }), ['partial wildcard "*google.com" not allowed']],
   ['no partial-wildcard warning for DYNAMIC_DNS', { hosts: ['*google.com'], ports: [http80], resolution: 'DYNAMIC_DNS' }, []],
-  ['TCP port, no addresses, resolution NONE', se({ resolution: 'NONE', ports: [{ number: 3306, name: 'tcp', protocol: 'TCP' }] }), ['addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled']],
-  ['sniffed port, no addresses, resolution NONE', se({ resolution: 'NONE', ports: [{ number: 3306, name: 'mysql' }] }), ['addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled']],
+  ['TCP port, no addresses, resolution NONE', se({ resolution: 'NONE', ports: [{ number: 3306, name: 'tcp', protocol: 'TCP' }] }), ['addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled (spec.ports[0])']],
+  ['sniffed port, no addresses, resolution NONE', se({ resolution: 'NONE', ports: [{ number: 3306, name: 'mysql' }] }), ['addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled (spec.ports[0])']],
   ['lower-case tcp: no warning (Istio compares exactly)', se({ resolution: 'NONE', ports: [{ number: 3306, name: 'tcp', protocol: 'tcp' }] }), []],
   ['TCP with DNS: addresses are auto-allocated', se({ ports: [{ number: 3306, name: 'tcp', protocol: 'TCP' }] }), []],
   ['address, TCP port and two hosts', se({ hosts: ['a.com', 'b.com'], addresses: ['1.1.1.1'], ports: [https443] }), ['service entry can not have more than one host specified simultaneously with address and tcp port']],
@@ -137,7 +137,7 @@ for (const [name, spec, want] of warningCases) {
 
 test('the auto-allocation opt-out label brings back the TCP warning; use-waypoint refuses MESH_INTERNAL DYNAMIC_DNS', () => {
   const tcp = se({ ports: [{ number: 3306, name: 'tcp', protocol: 'TCP' }] });
-  assert.deepEqual(checkServiceEntrySpec(tcp, { labels: { 'networking.istio.io/enable-autoallocate-ip': 'False' } }).warnings, ['addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled']);
+  assert.deepEqual(checkServiceEntrySpec(tcp, { labels: { 'networking.istio.io/enable-autoallocate-ip': 'False' } }).warnings, ['addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled (spec.ports[0])']);
   const dyn = { hosts: ['*.example.com'], ports: [http80], resolution: 'DYNAMIC_DNS', location: 'MESH_INTERNAL' };
   assert.deepEqual(checkServiceEntrySpec(dyn, { labels: { 'istio.io/use-waypoint': 'wp' } }).problems, ['location MESH_INTERNAL with resolution type DYNAMIC_DNS is not supported when using waypoints']);
   assert.deepEqual(checkServiceEntrySpec(dyn, { labels: { 'istio.io/use-waypoint': 'none' } }).problems, []);
@@ -175,7 +175,7 @@ test('every problem at once, CRD first, then Istio in its order', () => {
     'invalid port name: Bad_Name',
     'unsupported protocol: QUIC',
     'port number 0 must be in the range 1..65535 (spec.ports[0].number)',
-    'service entry port 0 already defined',
+    'service entry port 0 already defined (spec.ports[1].number)',
     'port number 0 must be in the range 1..65535 (spec.ports[1].number)',
     'hosts must be FQDN or contain only prefix wildcards if no endpoints are provided for resolution mode DNS, domain name "*" invalid (label "*" invalid)',
     'multiple hosts provided with non-HTTP, non-TLS ports',

@@ -13,13 +13,17 @@
 //    problem is seen at once). Messages are Istio's format strings, filled as Go fills them (%q is
 //    Go-quoted, %v of a list is `[a b]`, %f has six decimals).
 //
-// The suffix convention: when Istio's message does not itself show where the problem is, we add
+// The suffix convention: when Istio's message does not itself show which value is wrong, we add
 // the path of the field or list element it concerns, after one space, in parentheses:
 //     `weight -1 < 0 (spec.http[0].route[1].weight)`
 //     `subset name cannot be empty (spec.subsets[2].name)`
-// "Shows where" means the message quotes a host, name, address or protocol of the user's. Messages
-// that quote only a number or nothing get the suffix; messages about the spec as a whole
-// (`service entry must have at least one host`) name their field already and get none.
+//     `service entry port 80 already defined (spec.ports[1].number)`
+// A message is left as Istio prints it when it quotes the user's own text (a host, name, address,
+// protocol, header, key or regex: `invalid host *`, `unsupported protocol: QUIC`), or when it is
+// about something a spec has only once (`service entry must have at least one host`,
+// `http, tcp or tls must be provided in virtual service`, the exportTo rules). A message that
+// quotes only a number, or an empty value, gets the suffix. API-server messages (schema.ts) begin
+// with their path instead, as the API server prints them.
 //
 // Order within Go map loops (labels, headers, endpoint ports) is Go's random order in Istio; here it
 // is the order in which the keys were written.

@@ -43,7 +43,7 @@ function checkSubsets(dr: DestinationRuleSpec, ctx: ModernContext, f: Findings):
     if (s === null) return;
     const path = `spec.subsets[${i}]`;
     const name = s.name ?? '';
-    if (names.has(name)) f.problems.push(`duplicate subset names: ${name}`);
+    if (names.has(name)) push(f.problems, `duplicate subset names: ${name}`, name === '' ? `${path}.name` : undefined);
     names.add(name);
     if (!f.bad.has(`${path}.name`)) push(f.problems, subsetNameProblem(name), name === '' ? `${path}.name` : undefined);
     f.problems.push(...labelProblems(s.labels));

@@ -220,11 +220,11 @@ function checkPorts(se: ServiceEntrySpec, ctx: ModernContext, f: Findings): Set<
     const protocol = port.protocol ?? '';
     if (names.has(name)) f.problems.push(`service entry port name ${goQuote(name)} already defined`);
     names.add(name);
-    if (numbers.has(number)) f.problems.push(`service entry port ${number} already defined`);
+    if (numbers.has(number)) f.problems.push(at(`service entry port ${number} already defined`, `${path}.number`));
     numbers.add(number);
     if (port.targetPort) push(f.problems, portProblem(port.targetPort), `${path}.targetPort`);
     if ((se.addresses ?? []).length === 0 && !auto && (protocol === '' || protocol === 'TCP')) {
-      f.warnings.push('addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled');
+      f.warnings.push(at('addresses are required for ports serving TCP (or unset) protocol when IP Autoallocation is not enabled', path));
     }
     if (!f.bad.has(`${path}.name`)) push(f.problems, named(portNameProblem(name), name, `${path}.name`));
     push(f.problems, protocolProblem(protocol));
