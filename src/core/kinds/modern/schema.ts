@@ -129,8 +129,7 @@ export function requiredProblem(path: string): string {
 }
 
 function typeProblem(path: string, s: Schema, v: unknown): string {
-  // fields.ts's show() prints `null null` for null.
-  return `${path}: expected ${EXPECTED[s.kind]}, got ${v === null || v === undefined ? 'null' : show(v)}`;
+  return `${path}: expected ${EXPECTED[s.kind]}, got ${show(v)}`;
 }
 
 /** Where decoding reports: every problem, and the paths of values of the wrong type. */
