@@ -2,7 +2,9 @@
 // nowhere else. 0 success; 1 any failure; 2 a usage error (with the usage line on stderr).
 import { Command, CommanderError } from 'commander';
 import { processIO, type IO } from './io/streams.ts';
-import { CommandError, InputError, UsageError, formatProblem } from './core/errors.ts';
+import { AlreadyReported, CommandError, InputError, UsageError } from './core/errors.ts';
+import { formatError } from './print/errors.ts';
+import { isClusterError, KubeconfigError } from './cluster/errors.ts';
 import { colorEnabled, makeColors } from './print/color.ts';
 import { registerCommands } from './commands/index.ts';
 import { normalizeArgv } from './cli-args.ts';
@@ -61,7 +63,7 @@ function findCommand(program: Command, argv: string[]): Command {
 
 export function reportError(e: unknown, io: IO, program: Command, argv: string[]): number {
   const colors = makeColors(colorEnabled(io.stderr, io.env, !argv.includes('--no-color')));
-  const err = (s: string) => io.stderr.write(`${colors.error('error:')} ${escapeControl(s)}\n`);
+  if (e instanceof AlreadyReported) return e.exitCode;
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
     // commander has already printed its message on stderr; add the usage line.
@@ -69,23 +71,15 @@ export function reportError(e: unknown, io: IO, program: Command, argv: string[]
     io.stderr.write(`Usage: ${cmd === program ? '' : 'egressctl '}${cmd.name()} ${cmd.usage()}\n`);
     return EXIT_USAGE;
   }
+  io.stderr.write(formatError(e, colors));
   if (e instanceof UsageError) {
-    err(e.message);
     const cmd = findCommand(program, argv);
     io.stderr.write(`Usage: ${cmd === program ? '' : 'egressctl '}${cmd.name()} ${cmd.usage()}\n`);
     return EXIT_USAGE;
   }
-  if (e instanceof InputError) {
-    for (const p of e.problems) err(formatProblem(p));
-    return EXIT_FAILURE;
-  }
-  if (e instanceof CommandError) {
-    if (e.message) err(e.message);
-    return e.exitCode;
-  }
-  // Unexpected: one line, no stack unless asked for with a high -v.
-  const error = e as Error;
-  err(`internal error: ${error?.message ?? String(e)}`);
-  if (argv.some((a) => /^(-v|--verbosity)(=|$)/.test(a)) && io.env.EGRESSCTL_STACK === '1') io.stderr.write(`${error?.stack}\n`);
+  if (e instanceof CommandError) return e.exitCode;
+  if (e instanceof InputError || isClusterError(e) || e instanceof KubeconfigError) return EXIT_FAILURE;
+  // Unexpected: one line, no stack unless asked for.
+  if (io.env.EGRESSCTL_STACK === '1') io.stderr.write(`${(e as Error)?.stack}\n`);
   return EXIT_FAILURE;
 }

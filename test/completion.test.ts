@@ -20,7 +20,7 @@ test('bash completion completes commands and their flags', async (t) => {
 
 test('fish completion names every command; an unknown shell is a usage error', async () => {
   const { stdout } = await runCli(['completion', 'fish']);
-  assert.match(stdout, /-a validate -d 'check EgressRule files offline/);
+  assert.match(stdout, /-a validate -d 'check config files offline/);
   assert.match(stdout, /__fish_seen_subcommand_from validate' -l filename -s f -r -F/);
   const zsh = await runCli(['completion', 'zsh']);
   assert.match(zsh.stdout, /^#compdef egressctl\n/);

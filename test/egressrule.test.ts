@@ -1,7 +1,8 @@
 // Validation rules, one by one, with their exact messages (Istio 0.4's wording where it had one).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkEgressRule, checkEgressDomain, validateDocuments } from '../src/core/egressrule.ts';
+import { checkEgressDomain } from '../src/core/kinds/egressrule.ts';
+import { checkObject as checkEgressRule, validateDocuments } from '../src/core/objects.ts';
 import { parseStream } from '../src/core/stream.ts';
 
 const rule = (spec: unknown, metadata: unknown = { name: 'r' }) => ({ kind: 'EgressRule', metadata, spec });
@@ -18,7 +19,7 @@ test('proto and lowerCamel names are both accepted; use_egress_proxy false is le
   for (const key of ['use_egress_proxy', 'useEgressProxy']) {
     const r = checkEgressRule(rule({ ...cidr443, [key]: false }));
     assert.deepEqual(r.problems, [], key);
-    assert.equal('useEgressProxy' in r.object!.spec, false);
+    assert.equal('useEgressProxy' in (r.object!.spec as object), false);
   }
   assert.deepEqual(problems(rule({ ...cidr443, use_egress_proxy: false, useEgressProxy: false })), ['field "spec.useEgressProxy" given twice (also as "spec.use_egress_proxy")']);
 });
@@ -67,9 +68,9 @@ test('protocols are case-insensitive; host bits and /0 are allowed in a destinat
 });
 
 test('kind, apiVersion and metadata', () => {
-  assert.deepEqual(problems({ ...rule(cidr443), kind: 'egressrule' }), ['unknown kind "egressrule": expected EgressRule (kinds are case-sensitive)']);
-  assert.deepEqual(problems({ ...rule(cidr443), kind: 'RouteRule' }), ['kind RouteRule is not supported: egressctl manages EgressRule objects']);
-  assert.deepEqual(problems({ metadata: { name: 'r' }, spec: cidr443 }), ['kind is required (EgressRule)']);
+  assert.deepEqual(problems({ ...rule(cidr443), kind: 'egressrule' }), ['unknown kind "egressrule": did you mean EgressRule? (kinds are case-sensitive)']);
+  assert.deepEqual(problems({ ...rule(cidr443), kind: 'Pod' }), ['unknown kind "Pod": egressctl knows EgressRule, RouteRule, DestinationPolicy, IngressRule, ServiceEntry, VirtualService, DestinationRule, Gateway']);
+  assert.deepEqual(problems({ metadata: { name: 'r' }, spec: cidr443 }), ['kind is required (one of EgressRule, RouteRule, DestinationPolicy, IngressRule, ServiceEntry, VirtualService, DestinationRule, Gateway)']);
   assert.deepEqual(problems({ ...rule(cidr443), apiVersion: 'networking.istio.io/v1alpha3' }), ['apiVersion "networking.istio.io/v1alpha3" is not supported for EgressRule (expected config.istio.io/v1alpha2, or none)']);
   assert.deepEqual(problems({ ...rule(cidr443), apiVersion: 'config.istio.io/v1alpha2' }), []);
   assert.deepEqual(problems(rule(cidr443, {})), ['metadata.name is required']);
@@ -104,7 +105,7 @@ test('wrong types are named by path', () => {
   assert.deepEqual(problems(rule({ destination: 'x', ports: 'y' })), ['spec.destination: expected an object, got string "x"', 'spec.ports: expected a list, got string "y"']);
   assert.deepEqual(problems(rule({ ...cidr443, ports: [{ port: '443', protocol: 6 }] })), ['spec.ports[0].port: expected an integer, got string "443"']);
   assert.deepEqual(problems(rule({ ...cidr443, ports: [{ port: 443.5, protocol: 'tcp' }] })), ['spec.ports[0].port: expected an integer, got number 443.5']);
-  assert.deepEqual(problems(['a']), ['expected an object (an EgressRule), got list']);
+  assert.deepEqual(problems(['a']), ['expected an object (apiVersion, kind, metadata, spec), got list']);
   // null is a value of the wrong type, not proto3's default: never "port 0".
   assert.deepEqual(problems(rule({ ...cidr443, ports: [{ port: null, protocol: 'tcp' }] })), ['spec.ports[0].port: expected an integer, got null']);
   assert.deepEqual(problems(rule({ ...cidr443, ports: [{ port: 443, protocol: null }] })), ['spec.ports[0].protocol: expected a string, got null']);
@@ -119,7 +120,7 @@ test('across documents: duplicate names and a namespace that contradicts -n', ()
   const { documents } = parseStream('s.yaml', text);
   const r = validateDocuments(documents);
   assert.deepEqual(r.problems.map((p) => [p.place.document, p.place.line, p.message]), [[2, 5, 'duplicate name "a" in namespace "default": also defined in document 1']]);
-  assert.equal(r.rules.length, 2);
+  assert.equal(r.objects.length, 2);
   const r2 = validateDocuments(documents, { namespace: 'default' });
   assert.deepEqual(r2.problems.map((p) => p.message), [
     'duplicate name "a" in namespace "default": also defined in document 1',

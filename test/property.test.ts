@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import './helpers/fc-seed.ts';
 import { parseStream, DocumentSplitter, splitDocuments } from '../src/core/stream.ts';
-import { validateDocuments, checkEgressRule } from '../src/core/egressrule.ts';
-import { analyzeRules } from '../src/core/analysis.ts';
+import { validateDocuments, checkObject as checkEgressRule } from '../src/core/objects.ts';
+import { analyzeObjects } from '../src/core/analysis.ts';
 
 const yamlish = fc.stringMatching(/^[-a-z0-9:{}\[\],&*!|>'"#%@` .\/\n\t]{0,200}$/);
 const fragments = fc.array(fc.constantFrom('kind: EgressRule\n', 'metadata:\n', '  name: a\n', 'spec:\n', '  destination:\n', '    service: 10.0.0.0/8\n', '  ports:\n', '  - port: 443\n', '    protocol: tcp\n', '---\n', '...\n', '# c\n', '&a [*a]\n', 'x: *b\n', '<<: {a: 1}\n', '\t\n', '"\n', '{', '[', '\r\n', '\ufeff'), { maxLength: 40 }).map((a) => a.join(''));
@@ -49,8 +49,8 @@ test('property: the validator and the analysis never throw on any JSON value', (
   }, { requiredKeys: [] });
   fc.assert(fc.property(fc.array(egress, { maxLength: 20 }), (values) => {
     const docs = values.map((value, i) => ({ source: 's', doc: { index: i + 1, line: i + 1, startLine: i + 1, raw: '', hasContent: true }, value }));
-    const { rules, problems } = validateDocuments(docs);
-    assert.equal(rules.length + new Set(problems.map((p) => p.place.document)).size >= values.length, true);
-    analyzeRules(rules.map((r) => ({ namespace: r.object.metadata.namespace ?? 'default', name: r.object.metadata.name, service: r.object.spec.destination.service, ports: r.object.spec.ports, place: { source: 's' } })));
+    const { objects, problems } = validateDocuments(docs);
+    assert.equal(objects.length + new Set(problems.map((p) => p.place.document)).size >= values.length, true);
+    analyzeObjects(objects.map((r) => ({ kind: r.object.kind, namespace: r.object.metadata.namespace ?? 'default', name: r.object.metadata.name, spec: r.object.spec, place: { source: 's' } })));
   }), { numRuns: 2000 });
 });

@@ -12,7 +12,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Context } from '../commands/common.ts';
-import { GROUP, PLURAL, VERSION, type EgressRuleObject } from '../core/egressrule.ts';
+import type { ConfigObject } from '../core/objects.ts';
+import type { KindDescriptor } from '../core/kinds/descriptor.ts';
 import { canonical } from '../core/compare.ts';
 import { DEFAULT_REQUEST_TIMEOUT, parseDuration, requestTimeoutProblem } from './duration.ts';
 import { UsageError } from '../core/errors.ts';
@@ -22,8 +23,8 @@ import { DEFAULT_RETRY, Transport, redactUrl, type RequestOptions, type RetryPol
 
 export { describeError, isClusterError, ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 
-/** An EgressRule as the server returns it (server-set metadata included). */
-export interface StoredEgressRule {
+/** An object as the server returns it (server-set metadata included). */
+export interface StoredObject {
   apiVersion: string;
   kind: string;
   metadata: {
@@ -47,7 +48,7 @@ export interface WriteOptions {
 }
 
 export interface WriteResult {
-  object: StoredEgressRule;
+  object: StoredObject;
   /**
    * The answer was lost (a reset, a timeout) and a retry found the object already in the wanted
    * state: counted as done.
@@ -64,19 +65,20 @@ export interface ListOptions {
 }
 
 export interface ListPage {
-  items: StoredEgressRule[];
+  items: StoredObject[];
   continue?: string;
   resourceVersion?: string;
 }
 
-export interface EgressRuleOps {
-  create(object: EgressRuleObject, opts?: WriteOptions): Promise<WriteResult>;
-  get(namespace: string, name: string): Promise<StoredEgressRule>;
+/** The verbs on one kind's resource (client-go's dynamic client, per descriptor). */
+export interface ResourceOps {
+  create(object: ConfigObject, opts?: WriteOptions): Promise<WriteResult>;
+  get(namespace: string, name: string): Promise<StoredObject>;
   /** One page; pass the previous page's `continue` to go on. */
   listPage(opts: ListOptions & { continue?: string }): Promise<ListPage>;
   /** Every page, in order. */
-  list(opts: ListOptions): AsyncGenerator<StoredEgressRule[]>;
-  replace(object: EgressRuleObject, opts?: WriteOptions): Promise<WriteResult>;
+  list(opts: ListOptions): AsyncGenerator<StoredObject[]>;
+  replace(object: ConfigObject, opts?: WriteOptions): Promise<WriteResult>;
   /** JSON merge patch (RFC 7386). */
   patch(namespace: string, name: string, patch: unknown, opts?: WriteOptions): Promise<WriteResult>;
   delete(namespace: string, name: string, opts?: WriteOptions): Promise<{ recovered?: boolean }>;
@@ -90,7 +92,8 @@ export interface ClusterClient {
   readonly contextNamespace?: string;
   /** The context's namespace, else `default`. */
   readonly defaultNamespace: string;
-  readonly egressRules: EgressRuleOps;
+  /** The generic resource API for any kind of the registry. */
+  resource(kind: KindDescriptor): ResourceOps;
   /**
    * Any request, for other commands (kube-inject reads nodes, servicecidrs, configmaps). Transient
    * faults are retried; HTTP errors are returned, not thrown, but for 401 (an ApiError, as every
@@ -190,7 +193,7 @@ function emptyToUndefined(m: Record<string, string> | undefined): Record<string,
 }
 
 /** Whether the stored object holds exactly what was sent (spec, labels, annotations). */
-export function sameContent(stored: StoredEgressRule, sent: EgressRuleObject): boolean {
+export function sameContent(stored: StoredObject, sent: ConfigObject): boolean {
   return (
     canonical(stored.spec) === canonical(sent.spec) &&
     canonical(emptyToUndefined(stored.metadata.labels)) === canonical(emptyToUndefined(sent.metadata.labels)) &&
@@ -198,7 +201,6 @@ export function sameContent(stored: StoredEgressRule, sent: EgressRuleObject): b
   );
 }
 
-const BASE = `/apis/${GROUP}/${VERSION}`;
 
 /**
  * One path segment for a name or namespace. Refuses what would address something else once the
@@ -212,12 +214,18 @@ export function pathSegment(what: 'name' | 'namespace', value: string): string {
   return encodeURIComponent(value);
 }
 
-function collectionPath(namespace?: string): string {
-  return namespace === undefined ? `${BASE}/${PLURAL}` : `${BASE}/namespaces/${pathSegment('namespace', namespace)}/${PLURAL}`;
+function collectionPathOf(d: KindDescriptor, namespace?: string): string {
+  const base = `/apis/${d.group}/${d.version}`;
+  return namespace === undefined ? `${base}/${d.plural}` : `${base}/namespaces/${pathSegment('namespace', namespace)}/${d.plural}`;
 }
 
-function objectPath(namespace: string, name: string): string {
-  return `${collectionPath(namespace)}/${pathSegment('name', name)}`;
+function objectPathOf(d: KindDescriptor, namespace: string, name: string): string {
+  return `${collectionPathOf(d, namespace)}/${pathSegment('name', name)}`;
+}
+
+/** `an EgressRule`, `a RouteRule`: for messages about answers. */
+function withArticle(word: string): string {
+  return `${/^[AEIOU]/.test(word) ? 'an' : 'a'} ${word}`;
 }
 
 /** What a body is, for messages: `an HTML page of 1234 bytes`, `a number`. */
@@ -232,7 +240,7 @@ function describeBody(body: unknown): string {
   return `a ${typeof body}`;
 }
 
-/** Why a body is not a stored EgressRule (metadata.name, namespace and resourceVersion); undefined when it is one. */
+/** Why a body is not a stored object (metadata.name, namespace and resourceVersion); undefined when it is one. */
 export function objectProblem(body: unknown, where = 'the answer', requireVersion = true): string | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return `${where} is ${describeBody(body)}`;
   const m = (body as { metadata?: unknown }).metadata;
@@ -244,7 +252,7 @@ export function objectProblem(body: unknown, where = 'the answer', requireVersio
   return undefined;
 }
 
-/** Why a body is not a list of EgressRules; undefined when it is one. */
+/** Why a body is not a list of objects; undefined when it is one. */
 export function listProblem(body: unknown): string | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return `the answer is ${describeBody(body)}`;
   const items = (body as { items?: unknown }).items;
@@ -271,7 +279,7 @@ function ambiguous(e: unknown): boolean {
 class Client implements ClusterClient {
   readonly server: string;
   readonly defaultNamespace: string;
-  readonly egressRules: EgressRuleOps;
+  private readonly ops = new Map<KindDescriptor, ResourceOps>();
 
   constructor(
     private readonly transport: Transport,
@@ -281,7 +289,12 @@ class Client implements ClusterClient {
   ) {
     this.server = transport.server.origin;
     this.defaultNamespace = contextNamespace ?? 'default';
-    this.egressRules = this.makeOps();
+  }
+
+  resource(kind: KindDescriptor): ResourceOps {
+    let ops = this.ops.get(kind);
+    if (!ops) this.ops.set(kind, (ops = this.makeOps(kind)));
+    return ops;
   }
 
   get requestCount(): number {
@@ -299,30 +312,33 @@ class Client implements ClusterClient {
     this.agent.destroy();
   }
 
-  private makeOps(): EgressRuleOps {
+  private makeOps(kind: KindDescriptor): ResourceOps {
     const t = this.transport;
+    const collectionPath = (namespace?: string) => collectionPathOf(kind, namespace);
+    const objectPath = (namespace: string, name: string) => objectPathOf(kind, namespace, name);
+    const call = (method: string, path: string, ro: RequestOptions = {}) => t.call(method, path, { ...ro, resource: kind });
     const dry = (o?: WriteOptions) => (o?.dryRun ? { dryRun: 'All' } : undefined);
     const server = t.server.origin;
-    /** The body of a 2xx answer to a write or a GET of one object: a stored EgressRule, or a BadAnswerError. */
-    const stored = (method: string, path: string, body: unknown, write: boolean, dryRun = false): StoredEgressRule => {
+    /** The body of a 2xx answer to a write or a GET of one object: a stored object, or a BadAnswerError. */
+    const stored = (method: string, path: string, body: unknown, write: boolean, dryRun = false): StoredObject => {
       // A dry run's answer may have no resourceVersion: nothing was stored.
       const problem = objectProblem(body, 'the answer', !dryRun);
       if (problem) {
-        const e = new BadAnswerError(method, server + path, 'an EgressRule', problem);
+        const e = new BadAnswerError(method, server + path, withArticle(kind.kind), problem);
         if (write) e.outcome = 'unknown';
         throw e;
       }
-      return body as StoredEgressRule;
+      return body as StoredObject;
     };
-    const get = async (namespace: string, name: string): Promise<StoredEgressRule> => {
+    const get = async (namespace: string, name: string): Promise<StoredObject> => {
       const path = objectPath(namespace, name);
-      return stored('GET', path, (await t.call('GET', path)).body, false);
+      return stored('GET', path, (await call('GET', path)).body, false);
     };
     /**
      * After a write whose answer was lost: one GET (no retries) to learn what the server holds.
      * The object, null when it does not exist, undefined when the check got no usable answer.
      */
-    const check = async (namespace: string, name: string): Promise<StoredEgressRule | null | undefined> => {
+    const check = async (namespace: string, name: string): Promise<StoredObject | null | undefined> => {
       try {
         const r = await t.send('GET', objectPath(namespace, name), { maxAttempts: 1 });
         if (r.status === 200 && typeof r.body?.metadata?.resourceVersion === 'string') return r.body;
@@ -338,7 +354,7 @@ class Client implements ClusterClient {
      * throws the error with its outcome: `not-done` when the server answered the check, `unknown`
      * when it did not.
      */
-    const settle = async <T>(e: unknown, namespace: string, name: string, done: (stored: StoredEgressRule | null) => T | undefined, dryRun?: boolean): Promise<T> => {
+    const settle = async <T>(e: unknown, namespace: string, name: string, done: (stored: StoredObject | null) => T | undefined, dryRun?: boolean): Promise<T> => {
       if (e instanceof ConnectionError && e.ambiguous && !dryRun) {
         const stored = await check(namespace, name);
         if (stored === undefined) e.outcome = 'unknown';
@@ -350,14 +366,14 @@ class Client implements ClusterClient {
       }
       throw e;
     };
-    const ops: EgressRuleOps = {
+    const ops: ResourceOps = {
       get,
       async create(object, o) {
         const ns = object.metadata.namespace!;
         const body = { ...object, metadata: { ...object.metadata } };
         delete body.metadata.resourceVersion; // a create carrying one is refused (500) by the server
         try {
-          const r = await t.call('POST', collectionPath(ns), { query: dry(o), body });
+          const r = await call('POST', collectionPath(ns), { query: dry(o), body });
           return { object: stored('POST', collectionPath(ns), r.body, !o?.dryRun, o?.dryRun) };
         } catch (e) {
           // A retried create that meets AlreadyExists: did an earlier attempt store it?
@@ -371,9 +387,9 @@ class Client implements ClusterClient {
       async listPage(o) {
         const query: Record<string, string | undefined> = { labelSelector: o.labelSelector || undefined, continue: o.continue };
         if (o.chunkSize) query.limit = String(o.chunkSize);
-        const r = await t.call('GET', collectionPath(o.namespace), { query });
+        const r = await call('GET', collectionPath(o.namespace), { query });
         const problem = listProblem(r.body);
-        if (problem) throw new BadAnswerError('GET', t.url(collectionPath(o.namespace), query).href, 'an EgressRuleList', problem);
+        if (problem) throw new BadAnswerError('GET', t.url(collectionPath(o.namespace), query).href, withArticle(`${kind.kind}List`), problem);
         const body = r.body;
         return { items: body.items, continue: body.metadata?.continue || undefined, resourceVersion: body.metadata?.resourceVersion };
       },
@@ -398,7 +414,7 @@ class Client implements ClusterClient {
       async replace(object, o) {
         const ns = object.metadata.namespace!;
         try {
-          const r = await t.call('PUT', objectPath(ns, object.metadata.name), { query: dry(o), body: object });
+          const r = await call('PUT', objectPath(ns, object.metadata.name), { query: dry(o), body: object });
           return { object: stored('PUT', objectPath(ns, object.metadata.name), r.body, !o?.dryRun, o?.dryRun) };
         } catch (e) {
           // A retried update that meets Conflict: did an earlier attempt store it?
@@ -416,12 +432,12 @@ class Client implements ClusterClient {
         }
       },
       async patch(namespace, name, patch, o) {
-        const r = await t.call('PATCH', objectPath(namespace, name), { query: dry(o), body: patch, contentType: 'application/merge-patch+json' });
+        const r = await call('PATCH', objectPath(namespace, name), { query: dry(o), body: patch, contentType: 'application/merge-patch+json' });
         return { object: stored('PATCH', objectPath(namespace, name), r.body, !o?.dryRun, o?.dryRun) };
       },
       async delete(namespace, name, o) {
         try {
-          await t.call('DELETE', objectPath(namespace, name), { query: dry(o) });
+          await call('DELETE', objectPath(namespace, name), { query: dry(o) });
           return {};
         } catch (e) {
           // A retried delete that meets NotFound: an earlier attempt deleted it.

@@ -1,9 +1,7 @@
 // What can go wrong talking to the cluster, and how each is said: kubectl's wording, one line each.
 // Pure (no client-node, no I/O): commands import this statically.
 
-import { GROUP, PLURAL } from '../core/egressrule.ts';
-
-export const RESOURCE = `${PLURAL}.${GROUP}`;
+import { resourceName, type KindDescriptor } from '../core/kinds/descriptor.ts';
 
 /** The API server's Status object (every error body, and the body of a custom resource DELETE). */
 export interface Status {
@@ -52,6 +50,8 @@ export class ApiError extends Error {
     readonly method: string,
     readonly path: string,
     readonly server: string,
+    /** The kind the request was about, when it was about one. */
+    readonly resource?: KindDescriptor,
   ) {
     super(apiErrorMessage(status, statusObject));
     this.reason = statusObject?.reason || REASON_BY_CODE[status] || (status >= 500 ? 'InternalError' : 'Unknown');
@@ -144,7 +144,8 @@ export class BadAnswerError extends Error {
   constructor(
     readonly method: string,
     readonly url: string,
-    expected: string,
+    /** What the answer should have been: `an EgressRule`, `a RouteRuleList`. */
+    readonly expected: string,
     problem: string,
   ) {
     super(`the server's answer to ${method} ${url} is not ${expected} (${problem})`);
@@ -157,7 +158,7 @@ export class BadAnswerError extends Error {
     return true;
   }
   get lostAnswer(): string {
-    return 'the server answered but not with an EgressRule';
+    return `the server answered but not with ${this.expected}`;
   }
   get shortCause(): string {
     return 'unreadable answer';
@@ -176,13 +177,14 @@ export function isClusterError(e: unknown): e is ClusterError {
 }
 
 function apiErrorMessage(status: number, s: Status | undefined): string {
-  if (status === 401) return `${RESOURCE}: the server has asked for the client to provide credentials`;
+  if (status === 401) return 'the server has asked for the client to provide credentials';
   return s?.message || `the server responded with the status code ${status} but did not return more information`;
 }
 
-export const MISSING_CRD_MESSAGE =
-  `the server has no ${RESOURCE}: the EgressRule custom resource definition is not installed ` +
-  '(Istio 0.2-0.7 installs it; `egressctl serve` serves it locally)';
+/** What a cluster without the kind's CRD is told. */
+export function missingCrdMessage(d: KindDescriptor): string {
+  return `the server has no ${resourceName(d)}: the ${d.kind} custom resource definition is not installed (${d.installedBy}; \`egressctl serve\` serves it locally)`;
+}
 
 /**
  * The one line a user sees for an error, as kubectl says it:
@@ -195,11 +197,11 @@ export function describeError(e: unknown): string {
     if (e.status === 401) {
       return `You must be logged in to the server (Unauthorized): ${e.server} rejected the credentials of the kubeconfig's user`;
     }
-    if (e.missingResource) return MISSING_CRD_MESSAGE;
+    if (e.missingResource) return e.resource ? missingCrdMessage(e.resource) : `the server does not serve ${e.path}`;
     const s = e.statusObject;
     if (e.status === 422 && s?.details?.causes?.length) {
       const causes = s.details.causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join(', ');
-      return `The ${s.details.kind ?? 'EgressRule'} "${s.details.name ?? ''}" is invalid: ${causes}`;
+      return `The ${s.details.kind ?? e.resource?.kind ?? 'object'} "${s.details.name ?? ''}" is invalid: ${causes}`;
     }
     return `Error from server (${e.reason}): ${e.message}`;
   }

@@ -7,6 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { ApiError, ConnectionError, connectionErrorFrom, type Status } from './errors.ts';
 import { MAX_TIMEOUT_MS, formatDuration, goDuration } from './duration.ts';
+import type { KindDescriptor } from '../core/kinds/descriptor.ts';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -45,6 +46,8 @@ export interface RequestOptions {
   contentType?: string;
   /** Attempts at most for this request (default: the retry policy's). */
   maxAttempts?: number;
+  /** The kind the request is about, named in its errors. */
+  resource?: KindDescriptor;
 }
 
 export interface RawResponse {
@@ -201,14 +204,14 @@ export class Transport {
   /** Like send, but an HTTP error status becomes an ApiError. */
   async call(method: string, path: string, ro: RequestOptions = {}): Promise<RawResponse> {
     const r = await this.send(method, path, ro);
-    if (r.status >= 400) throw this.apiError(method, path, r);
+    if (r.status >= 400) throw this.apiError(method, path, r, ro.resource);
     return r;
   }
 
   /** The ApiError for an error answer. */
-  apiError(method: string, path: string, r: RawResponse): ApiError {
+  apiError(method: string, path: string, r: RawResponse, resource?: KindDescriptor): ApiError {
     const status = r.body && typeof r.body === 'object' && r.body.kind === 'Status' ? (r.body as Status) : undefined;
-    const err = new ApiError(r.status, status ?? (typeof r.body === 'string' && r.body ? { message: r.body.trim().slice(0, 500) } : undefined), method, path, this.server.origin);
+    const err = new ApiError(r.status, status ?? (typeof r.body === 'string' && r.body ? { message: r.body.trim().slice(0, 500) } : undefined), method, path, this.server.origin, resource);
     return Object.assign(err, { attempts: r.attempts, ambiguous: r.ambiguous });
   }
 

@@ -5,43 +5,47 @@
 // others added is kept (core/merge-patch.ts).
 
 import type { Command } from 'commander';
-import type { EgressRuleObject } from '../core/egressrule.ts';
+import type { ConfigObject } from '../core/objects.ts';
+import { resourceName, type KindDescriptor } from '../core/kinds/descriptor.ts';
 import { LAST_APPLIED, lastApplied, threeWayMergePatch, withLastApplied } from '../core/merge-patch.ts';
-import type { ClusterClient, StoredEgressRule } from '../cluster/client.ts';
+import type { ClusterClient, StoredObject } from '../cluster/client.ts';
 import { ApiError } from '../cluster/errors.ts';
 import type { IO } from '../io/streams.ts';
 import { makeResultPrinter, yamlOf, type ResultPrinter } from '../print/objects.ts';
 import { addGlobalOptions, makeContext, type Context } from './common.ts';
-import { addWriteOptions, openCluster, readRules, runBatch, withNamespace } from './cluster-support.ts';
+import { addWriteOptions } from './write-flags.ts';
+import { openCluster, readObjects, withNamespace } from './read-objects.ts';
+import { batchName, runBatch } from './batch.ts';
 import { completeWrite, printClientDryRun, validateWrite, type WriteCommandOptions } from './create.ts';
 
 /** kubectl's warning for an object that no apply made (created by create, or by another tool). */
-export function missingAnnotationWarning(name: string): string {
-  return `resource egressrules/${name} is missing the ${LAST_APPLIED} annotation which is required by egressctl apply (and kubectl apply). apply should only be used on resources created declaratively by either create --save-config or apply. The missing annotation will be patched automatically.`;
+export function missingAnnotationWarning(kind: KindDescriptor, name: string): string {
+  return `resource ${resourceName(kind)}/${name} is missing the ${LAST_APPLIED} annotation which is required by egressctl apply (and kubectl apply). apply should only be used on resources created declaratively by either create --save-config or apply. The missing annotation will be patched automatically.`;
 }
 
-async function applyOne(ctx: Context, client: ClusterClient, obj: EgressRuleObject, printer: ResultPrinter, o: WriteCommandOptions): Promise<string> {
+async function applyOne(ctx: Context, client: ClusterClient, kind: KindDescriptor, obj: ConfigObject, printer: ResultPrinter, o: WriteCommandOptions): Promise<string> {
+  const resource = client.resource(kind);
   const dryRun = o.dryRun === 'server';
-  const show = (r: StoredEgressRule, text: string) => (o.output === 'yaml' ? `${yamlOf(r)}---\n` : text);
+  const show = (r: StoredObject, text: string) => (o.output === 'yaml' ? `${yamlOf(r)}---\n` : text);
   const modified = withLastApplied(obj);
   for (let attempt = 1; ; attempt++) {
-    let stored: StoredEgressRule | undefined;
+    let stored: StoredObject | undefined;
     try {
-      stored = await client.egressRules.get(obj.metadata.namespace!, obj.metadata.name);
+      stored = await resource.get(obj.metadata.namespace!, obj.metadata.name);
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 404 && !e.missingResource)) throw e;
     }
     try {
       if (!stored) {
-        const r = await client.egressRules.create(modified, { dryRun });
-        return show(r.object, printer.created(r.object, dryRun));
+        const r = await resource.create(modified, { dryRun });
+        return show(r.object, printer.created(kind, r.object, dryRun));
       }
       const original = lastApplied(stored);
       const patch = threeWayMergePatch(original, modified, stored);
-      if (!patch) return show(stored, printer.unchanged(stored));
-      if (original === undefined) ctx.warn(missingAnnotationWarning(obj.metadata.name));
-      const r = await client.egressRules.patch(obj.metadata.namespace!, obj.metadata.name, patch, { dryRun });
-      return show(r.object, printer.updated(r.object, dryRun));
+      if (!patch) return show(stored, printer.unchanged(kind, stored));
+      if (original === undefined) ctx.warn(missingAnnotationWarning(kind, obj.metadata.name));
+      const r = await resource.patch(obj.metadata.namespace!, obj.metadata.name, patch, { dryRun });
+      return show(r.object, printer.updated(kind, r.object, dryRun));
     } catch (e) {
       // Someone else wrote between our read and our write (a create that met AlreadyExists, a
       // patch of an object deleted since): read again, unless the input pinned a resourceVersion,
@@ -53,17 +57,18 @@ async function applyOne(ctx: Context, client: ClusterClient, obj: EgressRuleObje
 }
 
 export async function runApply(ctx: Context, o: WriteCommandOptions): Promise<void> {
-  const rules = await readRules(ctx, o.files, o.namespace, 'apply');
-  if (o.dryRun === 'client') return printClientDryRun(ctx, rules, o);
+  const objects = await readObjects(ctx, o.files, o.namespace, 'apply');
+  if (o.dryRun === 'client') return printClientDryRun(ctx, objects, o);
   const client = await openCluster(ctx, o.concurrency);
   try {
     const printer = makeResultPrinter(o.output === 'name' ? 'name' : 'default');
+    const items = objects.map((v) => ({ kind: v.desc, object: withNamespace(v.object, o.namespace, client.defaultNamespace) }));
     await runBatch(ctx, {
-      items: rules.map((r) => withNamespace(r.object, o.namespace, client.defaultNamespace)),
+      items,
       concurrency: o.concurrency,
       verb: 'applied',
-      nameOf: (x) => x.metadata.name,
-      work: (obj) => applyOne(ctx, client, obj, printer, o),
+      nameOf: batchName(items),
+      work: ({ kind, object }) => applyOne(ctx, client, kind, object, printer, o),
     });
   } finally {
     client.close();
@@ -73,11 +78,11 @@ export async function runApply(ctx: Context, o: WriteCommandOptions): Promise<vo
 export function registerApply(program: Command, io: IO): void {
   const cmd = program
     .command('apply')
-    .description('create the EgressRules that are missing and update those that differ (idempotent)')
+    .description('create the objects that are missing and update those that differ, of any kind (idempotent)')
     .argument('[args...]')
     .usage('-f FILE|- [flags]');
   addWriteOptions(cmd, 'apply');
-  cmd.option('-o, --output <format>', 'name: print egressrule.config.istio.io/NAME lines; yaml: the stored objects');
+  cmd.option('-o, --output <format>', 'name: print KIND.GROUP/NAME lines; yaml: the stored objects');
   addGlobalOptions(cmd, { cluster: true });
   cmd.addHelpText(
     'after',

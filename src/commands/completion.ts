@@ -3,8 +3,9 @@
 import type { Command, Option } from 'commander';
 import type { IO } from '../io/streams.ts';
 import { UsageError } from '../core/errors.ts';
+import { TYPE_NAMES } from '../core/kinds/registry.ts';
 
-const TYPES = ['egressrules', 'egressrule'];
+const TYPES = TYPE_NAMES;
 const FILE_FLAGS = new Set(['--filename', '--kubeconfig', '--output', '--meshConfigFile', '--data', '--kubeconfig-out', '--tls-cert', '--tls-key']);
 
 interface Spec {

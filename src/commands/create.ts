@@ -1,28 +1,18 @@
-// egressctl create -f FILE|-: create every EgressRule of the input. Every document is validated
-// before anything is sent; objects go out concurrently over kept-alive connections; results are
-// printed in input order; a failure does not stop the others.
+// egressctl create -f FILE|-: create every object of the input, of any kind (a mixed stream sends
+// each object to its own resource). Every document is validated before anything is sent; objects
+// go out concurrently over kept-alive connections; results are printed in input order; a failure
+// does not stop the others.
 
 import type { Command } from 'commander';
-import type { ValidatedRule } from '../core/egressrule.ts';
+import type { ValidatedObject } from '../core/objects.ts';
 import { UsageError } from '../core/errors.ts';
 import type { IO } from '../io/streams.ts';
 import { makeResultPrinter, printWouldSend, yamlOf } from '../print/objects.ts';
 import { addGlobalOptions, makeContext, type Context } from './common.ts';
-import {
-  DEFAULT_CONCURRENCY,
-  addWriteOptions,
-  checkConcurrency,
-  checkNamespaceFlag,
-  checkRequestTimeout,
-  contextNamespaceForDryRun,
-  namespaceFlag,
-  openCluster,
-  parseDryRun,
-  readRules,
-  runBatch,
-  withNamespace,
-  type DryRun,
-} from './cluster-support.ts';
+import { DEFAULT_CONCURRENCY, addWriteOptions, checkConcurrency, checkRequestTimeout, parseDryRun, type DryRun } from './write-flags.ts';
+import { checkNamespaceFlag, namespaceFlag } from './type-args.ts';
+import { contextNamespaceForDryRun, openCluster, readObjects, withNamespace } from './read-objects.ts';
+import { runBatch, batchName } from './batch.ts';
 
 export type WriteOutput = 'default' | 'name' | 'yaml' | 'json';
 
@@ -68,22 +58,22 @@ export function validateWrite(o: WriteCommandOptions, verb: string): void {
 }
 
 export async function runCreate(ctx: Context, o: WriteCommandOptions): Promise<void> {
-  const rules = await readRules(ctx, o.files, o.namespace, 'create');
-  if (o.dryRun === 'client') return printClientDryRun(ctx, rules, o);
+  const objects = await readObjects(ctx, o.files, o.namespace, 'create');
+  if (o.dryRun === 'client') return printClientDryRun(ctx, objects, o);
   const client = await openCluster(ctx, o.concurrency);
   try {
-    const objects = rules.map((r) => withNamespace(r.object, o.namespace, client.defaultNamespace));
+    const items = objects.map((v) => ({ kind: v.desc, object: withNamespace(v.object, o.namespace, client.defaultNamespace) }));
     const printer = makeResultPrinter(o.output === 'name' ? 'name' : 'default');
     const dryRun = o.dryRun === 'server';
     await runBatch(ctx, {
-      items: objects,
+      items,
       concurrency: o.concurrency,
       verb: 'created',
-      nameOf: (x) => x.metadata.name,
-      async work(obj) {
-        const r = await client.egressRules.create(obj, { dryRun });
-        if (r.recovered) ctx.log(1, `${obj.metadata.name}: the answer to the create was lost; the object stored is the one sent, so it counts as created`);
-        return o.output === 'yaml' ? `${yamlOf(r.object)}---\n` : printer.created(r.object, dryRun);
+      nameOf: batchName(items),
+      async work({ kind, object }) {
+        const r = await client.resource(kind).create(object, { dryRun });
+        if (r.recovered) ctx.log(1, `${object.metadata.name}: the answer to the create was lost; the object stored is the one sent, so it counts as created`);
+        return o.output === 'yaml' ? `${yamlOf(r.object)}---\n` : printer.created(kind, r.object, dryRun);
       },
     });
   } finally {
@@ -92,9 +82,9 @@ export async function runCreate(ctx: Context, o: WriteCommandOptions): Promise<v
 }
 
 /** --dry-run=client of create, replace and apply: what would be sent, with its namespace. */
-export async function printClientDryRun(ctx: Context, rules: ValidatedRule[], o: WriteCommandOptions): Promise<void> {
+export async function printClientDryRun(ctx: Context, objects: ValidatedObject[], o: WriteCommandOptions): Promise<void> {
   const ns = await contextNamespaceForDryRun(ctx);
-  ctx.io.stdout.write(printWouldSend(rules.map((r) => withNamespace(r.object, o.namespace, ns)), o.output === 'default' ? 'yaml' : o.output));
+  ctx.io.stdout.write(printWouldSend(objects.map((v) => ({ kind: v.desc, object: withNamespace(v.object, o.namespace, ns) })), o.output === 'default' ? 'yaml' : o.output));
 }
 
 export const SEED_CREATE_EXAMPLE = `  # Create the egress rules of the "Control Egress TCP Traffic" task from a heredoc
@@ -113,11 +103,11 @@ export const SEED_CREATE_EXAMPLE = `  # Create the egress rules of the "Control 
 export function registerCreate(program: Command, io: IO): void {
   const cmd = program
     .command('create')
-    .description('create every EgressRule in the input (all validated before anything is sent)')
+    .description('create every object in the input: EgressRules, RouteRules, DestinationPolicies, ServiceEntries... (all validated before anything is sent)')
     .argument('[args...]')
     .usage('-f FILE|- [flags]');
   addWriteOptions(cmd, 'create');
-  cmd.option('-o, --output <format>', 'name: print egressrule.config.istio.io/NAME lines; yaml: the stored objects');
+  cmd.option('-o, --output <format>', 'name: print KIND.GROUP/NAME lines (egressrule.config.istio.io/NAME); yaml: the stored objects');
   addGlobalOptions(cmd, { cluster: true });
   cmd.addHelpText('after', `\nExamples:\n${SEED_CREATE_EXAMPLE}\n\n  # Everything in a directory, into the context's namespace\n  egressctl create -f rules/\n`);
   cmd.action(async (args: string[], raw: Record<string, unknown>) => {

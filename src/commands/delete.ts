@@ -1,5 +1,6 @@
-// egressctl delete TYPE NAME... | -f FILE|-: delete EgressRules by name (in -n, else the context's
-// namespace, else default) or those of the input; goes on past failures and reports all of them.
+// egressctl delete TYPE NAME... | -f FILE|-: delete objects of one kind by name (in -n, else the
+// context's namespace, else default) or those of the input, of any kind; goes on past failures and
+// reports all of them.
 
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
@@ -7,24 +8,11 @@ import type { IO } from '../io/streams.ts';
 import { makeResultPrinter } from '../print/objects.ts';
 import { ApiError } from '../cluster/errors.ts';
 import { addGlobalOptions, makeContext, type Context } from './common.ts';
-import {
-  CONCURRENCY_HELP,
-  DEFAULT_CONCURRENCY,
-  TYPE_HELP,
-  checkConcurrency,
-  checkNamespaceFlag,
-  checkObjectName,
-  checkRequestTimeout,
-  checkType,
-  namespaceFlag,
-  openCluster,
-  parseConcurrency,
-  parseDryRun,
-  readRules,
-  runBatch,
-  withNamespace,
-  type DryRun,
-} from './cluster-support.ts';
+import { CONCURRENCY_HELP, DEFAULT_CONCURRENCY, checkConcurrency, checkRequestTimeout, parseConcurrency, parseDryRun, type DryRun } from './write-flags.ts';
+import { TYPE_HELP, checkNamespaceFlag, checkObjectName, kindOfType, namespaceFlag } from './type-args.ts';
+import { openCluster, readObjects, withNamespace } from './read-objects.ts';
+import { batchName, runBatch } from './batch.ts';
+import type { KindDescriptor } from '../core/kinds/descriptor.ts';
 
 export interface DeleteOptions {
   files: string[];
@@ -68,34 +56,35 @@ export function validateDelete(o: DeleteOptions): void {
   checkRequestTimeout(o.requestTimeout);
   checkNamespaceFlag(o.namespace);
   if (o.type !== undefined && o.files.length === 0) {
-    checkType(o.type);
+    kindOfType(o.type);
     for (const name of o.names) checkObjectName(name);
   }
 }
 
 export async function runDelete(ctx: Context, o: DeleteOptions): Promise<void> {
   const byFile = o.files.length > 0;
-  const rules = byFile ? await readRules(ctx, o.files, o.namespace, 'delete') : [];
+  const objects = byFile ? await readObjects(ctx, o.files, o.namespace, 'delete') : [];
   const client = await openCluster(ctx, o.concurrency);
   try {
     const printer = makeResultPrinter(o.output);
     const dryRun = o.dryRun === 'server';
+    const typed: KindDescriptor | undefined = byFile ? undefined : kindOfType(o.type!);
     const items = byFile
-      ? rules.map((r) => withNamespace(r.object, o.namespace, client.defaultNamespace).metadata)
-      : [...new Set(o.names)].map((name) => ({ name, namespace: o.namespace ?? client.defaultNamespace }));
+      ? objects.map((v) => ({ kind: v.desc, object: { metadata: withNamespace(v.object, o.namespace, client.defaultNamespace).metadata } }))
+      : [...new Set(o.names)].map((name) => ({ kind: typed!, object: { metadata: { name, namespace: o.namespace ?? client.defaultNamespace } } }));
     await runBatch(ctx, {
       items,
       concurrency: o.concurrency,
       verb: 'deleted',
-      nameOf: (x) => x.name,
-      async work(x) {
+      nameOf: batchName(items),
+      async work({ kind, object: { metadata: x } }) {
         try {
-          await client.egressRules.delete(x.namespace!, x.name, { dryRun });
+          await client.resource(kind).delete(x.namespace!, x.name, { dryRun });
         } catch (e) {
           if (o.ignoreNotFound && e instanceof ApiError && e.status === 404 && !e.missingResource) return '';
           throw e;
         }
-        return byFile ? printer.deletedObject(x.namespace!, x.name, dryRun) : printer.deletedByName(o.type!, x.name, dryRun);
+        return byFile ? printer.deletedObject(kind, x.namespace!, x.name, dryRun) : printer.deletedByName(kind, o.type!, x.name, dryRun);
       },
     });
   } finally {
@@ -106,14 +95,14 @@ export async function runDelete(ctx: Context, o: DeleteOptions): Promise<void> {
 export function registerDelete(program: Command, io: IO): void {
   const cmd = program
     .command('delete')
-    .description('delete EgressRules by type and names, or those in the input')
+    .description('delete objects by type and names, or those in the input (any kind)')
     .argument('[args...]')
     .usage('TYPE NAME... | -f FILE|- [flags]')
     .option('-f, --filename <file>', 'file, directory or - (standard input) with the objects to delete; may be repeated', (v: string, p: string[] = []) => [...p, v])
     .option('--ignore-not-found', 'a missing object is not an error')
     .option('--dry-run [strategy]', 'server: send with dryRun=All (nothing deleted)')
     .option('--concurrency <n>', CONCURRENCY_HELP, parseConcurrency)
-    .option('-o, --output <format>', 'name: print egressrule.config.istio.io/NAME lines');
+    .option('-o, --output <format>', 'name: print KIND.GROUP/NAME lines');
   addGlobalOptions(cmd, { cluster: true });
   cmd.addHelpText(
     'after',

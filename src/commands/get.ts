@@ -1,16 +1,19 @@
-// egressctl get TYPE [NAME...]: print EgressRules as a table (short, wide), YAML, a JSON List or
-// names; one namespace or all (-A); filtered by labels (-l); large collections read in pages.
+// egressctl get TYPE [NAME...]: print the objects of one kind as a table (short, wide), YAML, a
+// JSON List or names; one namespace or all (-A); filtered by labels (-l); large collections read in
+// pages.
 
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
 import type { IO } from '../io/streams.ts';
-import { GET_FORMATS, NO_RESOURCES, makeListPrinter, sortRules, type GetFormat, type PrintableRule } from '../print/objects.ts';
-import type { StoredEgressRule } from '../cluster/client.ts';
-import { ApiError, isClusterError } from '../cluster/errors.ts';
+import { GET_FORMATS, NO_RESOURCES, makeListPrinter, sortObjects, type GetFormat, type PrintableObject } from '../print/objects.ts';
+import { formatError } from '../print/errors.ts';
+import type { StoredObject } from '../cluster/client.ts';
+import { ApiError } from '../cluster/errors.ts';
+import { AlreadyReported } from '../core/errors.ts';
 import { addGlobalOptions, makeContext, parseIntFlag, type Context } from './common.ts';
-import { DEFAULT_CONCURRENCY, TYPE_HELP, checkNamespaceFlag, checkObjectName, checkRequestTimeout, checkType, errorLine, failWith, namespaceFlag, openCluster } from './cluster-support.ts';
-import { CommandError } from '../core/errors.ts';
-import { checkEgressRuleSpec } from '../core/egressrule.ts';
+import { DEFAULT_CONCURRENCY, checkRequestTimeout } from './write-flags.ts';
+import { TYPE_HELP, checkNamespaceFlag, checkObjectName, kindOfType, namespaceFlag } from './type-args.ts';
+import { openCluster } from './read-objects.ts';
 
 export interface GetOptions {
   type?: string;
@@ -42,24 +45,26 @@ export function validateGet(o: GetOptions): void {
   if (o.chunkSize < 0) throw new UsageError('--chunk-size must not be negative');
   if (o.allNamespaces && o.names.length > 0) throw new UsageError('a resource cannot be retrieved by name across all namespaces');
   checkRequestTimeout(o.requestTimeout);
-  checkType(o.type);
+  kindOfType(o.type);
   checkNamespaceFlag(o.namespace);
   for (const name of o.names) checkObjectName(name);
 }
 
 export async function runGet(ctx: Context, o: GetOptions): Promise<void> {
   const { io } = ctx;
+  const kind = kindOfType(o.type!);
   const client = await openCluster(ctx, DEFAULT_CONCURRENCY);
-  const printer = makeListPrinter(o.format);
+  const printer = makeListPrinter(o.format, kind);
+  const resource = client.resource(kind);
   const namespace = o.allNamespaces ? undefined : (o.namespace ?? client.defaultNamespace);
-  const found: StoredEgressRule[] = [];
+  const found: StoredObject[] = [];
   let failures = 0;
   try {
     if (o.names.length > 0) {
       const names = [...new Set(o.names)];
       const results = await Promise.all(
         names.map((name) =>
-          client.egressRules.get(namespace!, name).then(
+          resource.get(namespace!, name).then(
             (r) => ({ ok: true as const, r }),
             (e: unknown) => ({ ok: false as const, e }),
           ),
@@ -68,16 +73,13 @@ export async function runGet(ctx: Context, o: GetOptions): Promise<void> {
       for (const x of results) {
         if (x.ok) found.push(x.r);
         else if (x.e instanceof ApiError && !x.e.fatal) {
-          io.stderr.write(errorLine(ctx, x.e));
+          io.stderr.write(formatError(x.e, ctx.colors));
           failures++;
-        } else failWith(ctx, x.e);
+        } else throw x.e;
       }
     } else {
-      for await (const page of client.egressRules.list({ namespace, labelSelector: o.selector, chunkSize: o.chunkSize })) found.push(...page);
+      for await (const page of resource.list({ namespace, labelSelector: o.selector, chunkSize: o.chunkSize })) found.push(...page);
     }
-  } catch (e) {
-    if (isClusterError(e)) failWith(ctx, e);
-    throw e;
   } finally {
     client.close();
   }
@@ -86,24 +88,24 @@ export async function runGet(ctx: Context, o: GetOptions): Promise<void> {
     if (text !== undefined) io.stdout.write(text);
     else if (failures === 0) io.stderr.write(`${NO_RESOURCES}\n`);
   } else {
-    const sorted = sortRules(found as PrintableRule[]);
+    const sorted = sortObjects(found as PrintableObject[]);
     // A stored object that does not validate (written by another client) is listed all the same;
     // in a table, say what is wrong with it.
     if (o.format === 'short' || o.format === 'wide') {
       for (const r of sorted) {
-        const { problems } = checkEgressRuleSpec(r.spec);
-        if (problems.length > 0) ctx.warn(`${r.metadata.namespace}/${r.metadata.name}: the stored spec is not a valid EgressRule: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
+        const { problems } = kind.checkSpec(r.spec, { namespace: r.metadata.namespace });
+        if (problems.length > 0) ctx.warn(`${r.metadata.namespace}/${r.metadata.name}: the stored spec is not a valid ${kind.kind}: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
       }
     }
     io.stdout.write(printer.print(sorted));
   }
-  if (failures > 0) throw new CommandError('', 1);
+  if (failures > 0) throw new AlreadyReported(1);
 }
 
 export function registerGet(program: Command, io: IO): void {
   const cmd = program
     .command('get')
-    .description('print EgressRules')
+    .description('print the objects of one kind (egressrules, routerules, serviceentries, ...)')
     .argument('[args...]')
     .usage('TYPE [NAME...] [-o short|wide|yaml|json|name] [-A] [-l SELECTOR] [flags]')
     .option('-o, --output <format>', `output format: ${GET_FORMATS.join(', ')} (default short)`)

@@ -127,23 +127,9 @@ export async function completeSettings(opts: KubeInjectOptions, ctx: Context): P
   let ranges = ranges0;
   if (auto || opts.meshConfigMapName) {
     // The cluster client is loaded only here: plain kube-inject works offline and starts fast.
+    // Cluster failures propagate: cli.ts says them as every cluster command does.
     const { connect } = await import('../cluster/client.ts');
-    // Cluster failures are printed as the cluster commands print them (kubectl's wording).
-    const { errorLine, failWith } = await import('./cluster-support.ts');
-    const { KubeconfigError } = await import('../cluster/errors.ts');
-    const fail = (e: unknown): never => {
-      if (e instanceof KubeconfigError) {
-        ctx.io.stderr.write(errorLine(ctx, e));
-        throw new CommandError('', 1);
-      }
-      return failWith(ctx, e);
-    };
-    let client!: Awaited<ReturnType<typeof connect>>;
-    try {
-      client = await connect(ctx);
-    } catch (e) {
-      fail(e);
-    }
+    const client = await connect(ctx);
     try {
       if (auto) {
         const found = await discoverClusterRanges(client, ctx.global.namespace ?? client.defaultNamespace);
@@ -152,8 +138,6 @@ export async function completeSettings(opts: KubeInjectOptions, ctx: Context): P
         if (ranges.errors.length) throw new InputError(ranges.errors.map((e) => ({ place: { source: e.flag }, message: e.message })));
       }
       if (opts.meshConfigMapName) meshText = await readMeshConfigMap(client, opts.istioNamespace, opts.meshConfigMapName);
-    } catch (e) {
-      fail(e);
     } finally {
       client.close();
     }

@@ -1,4 +1,4 @@
-// egressctl replace -f FILE|-: update existing EgressRules with optimistic concurrency. The
+// egressctl replace -f FILE|-: update existing objects (any kind) with optimistic concurrency. The
 // object's resourceVersion is used if it has one, else the current one from a GET; a conflict is
 // reported, never overwritten; a missing object is an error (replace never creates).
 
@@ -6,30 +6,34 @@ import type { Command } from 'commander';
 import type { IO } from '../io/streams.ts';
 import { makeResultPrinter, yamlOf } from '../print/objects.ts';
 import { addGlobalOptions, makeContext, type Context } from './common.ts';
-import { addWriteOptions, openCluster, readRules, runBatch, withNamespace } from './cluster-support.ts';
+import { addWriteOptions } from './write-flags.ts';
+import { openCluster, readObjects, withNamespace } from './read-objects.ts';
+import { batchName, runBatch } from './batch.ts';
 import { completeWrite, printClientDryRun, validateWrite, type WriteCommandOptions } from './create.ts';
 
 export async function runReplace(ctx: Context, o: WriteCommandOptions): Promise<void> {
-  const rules = await readRules(ctx, o.files, o.namespace, 'replace');
-  if (o.dryRun === 'client') return printClientDryRun(ctx, rules, o);
+  const objects = await readObjects(ctx, o.files, o.namespace, 'replace');
+  if (o.dryRun === 'client') return printClientDryRun(ctx, objects, o);
   const client = await openCluster(ctx, o.concurrency);
   try {
     const printer = makeResultPrinter(o.output === 'name' ? 'name' : 'default');
     const dryRun = o.dryRun === 'server';
+    const items = objects.map((v) => ({ kind: v.desc, object: withNamespace(v.object, o.namespace, client.defaultNamespace) }));
     await runBatch(ctx, {
-      items: rules.map((r) => withNamespace(r.object, o.namespace, client.defaultNamespace)),
+      items,
       concurrency: o.concurrency,
       verb: 'replaced',
-      nameOf: (x) => x.metadata.name,
-      async work(obj) {
-        let body = obj;
-        if (!obj.metadata.resourceVersion) {
+      nameOf: batchName(items),
+      async work({ kind, object }) {
+        const resource = client.resource(kind);
+        let body = object;
+        if (!object.metadata.resourceVersion) {
           // Not found here is the error: replace never creates.
-          const current = await client.egressRules.get(obj.metadata.namespace!, obj.metadata.name);
-          body = { ...obj, metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion } };
+          const current = await resource.get(object.metadata.namespace!, object.metadata.name);
+          body = { ...object, metadata: { ...object.metadata, resourceVersion: current.metadata.resourceVersion } };
         }
-        const r = await client.egressRules.replace(body, { dryRun });
-        return o.output === 'yaml' ? `${yamlOf(r.object)}---\n` : printer.updated(r.object, dryRun);
+        const r = await resource.replace(body, { dryRun });
+        return o.output === 'yaml' ? `${yamlOf(r.object)}---\n` : printer.updated(kind, r.object, dryRun);
       },
     });
   } finally {
@@ -40,11 +44,11 @@ export async function runReplace(ctx: Context, o: WriteCommandOptions): Promise<
 export function registerReplace(program: Command, io: IO): void {
   const cmd = program
     .command('replace')
-    .description('update existing EgressRules (optimistic concurrency: a conflict is reported, never overwritten)')
+    .description('update existing objects of any kind (optimistic concurrency: a conflict is reported, never overwritten)')
     .argument('[args...]')
     .usage('-f FILE|- [flags]');
   addWriteOptions(cmd, 'replace');
-  cmd.option('-o, --output <format>', 'name: print egressrule.config.istio.io/NAME lines; yaml: the stored objects');
+  cmd.option('-o, --output <format>', 'name: print KIND.GROUP/NAME lines; yaml: the stored objects');
   addGlobalOptions(cmd, { cluster: true });
   cmd.addHelpText(
     'after',

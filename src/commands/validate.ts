@@ -4,14 +4,14 @@
 // for the analysis, so memory follows the largest document, not the stream.
 import { Command } from 'commander';
 import type { IO } from '../io/streams.ts';
-import { CommandError, InputError, UsageError, type Problem } from '../core/errors.ts';
+import { AlreadyReported, InputError, UsageError, type Problem } from '../core/errors.ts';
 import { addDocument, type SourceDocument } from '../core/stream.ts';
-import { StreamValidator } from '../core/egressrule.ts';
-import { analyzeRules, type RuleSummary } from '../core/analysis.ts';
+import { StreamValidator } from '../core/objects.ts';
+import { analyzeObjects, type AnalysisObject } from '../core/analysis.ts';
 import { expandFiles, readRawDocuments } from '../io/input.ts';
 import { printProblems } from '../print/problems.ts';
 import { addGlobalOptions, collect, makeContext, type Context } from './common.ts';
-import { offlineNamespace } from './cluster-support.ts';
+import { offlineNamespace } from './read-objects.ts';
 
 export interface ValidateOptions {
   files: string[];
@@ -35,11 +35,12 @@ export function checkValidateOptions(o: ValidateOptions, args: readonly string[]
 }
 
 /** Reads, validates and analyses every document of every input. */
-export async function runValidate(o: ValidateOptions, io: IO, extraRules: (input: readonly RuleSummary[]) => Promise<RuleSummary[]> = async () => []): Promise<ValidateResult> {
+export async function runValidate(o: ValidateOptions, io: IO, stored: (input: readonly AnalysisObject[]) => Promise<AnalysisObject[]> = async () => []): Promise<ValidateResult> {
   const { paths, problems: errors } = await expandFiles(o.files, io);
+  const kindWarnings: Problem[] = [];
   const validator = new StreamValidator({ namespace: o.namespace, defaultNamespace: o.defaultNamespace });
   const defaultNamespace = o.namespace ?? o.defaultNamespace ?? 'default';
-  const summaries: RuleSummary[] = [];
+  const summaries: AnalysisObject[] = [];
   let objects = 0;
   for (const path of paths) {
     try {
@@ -50,9 +51,10 @@ export async function runValidate(o: ValidateOptions, io: IO, extraRules: (input
           objects++;
           const r = validator.check(d);
           errors.push(...r.problems);
-          if (r.rule) {
-            const m = r.rule.object.metadata;
-            summaries.push({ namespace: m.namespace ?? defaultNamespace, name: m.name, service: r.rule.object.spec.destination.service, ports: r.rule.object.spec.ports, place: { source, document: doc.index, line: doc.line, item: d.item } });
+          kindWarnings.push(...r.warnings);
+          if (r.valid) {
+            const { object } = r.valid;
+            summaries.push({ kind: object.kind, namespace: object.metadata.namespace ?? defaultNamespace, name: object.metadata.name, spec: object.spec, place: { source, document: doc.index, line: doc.line, item: d.item } });
           }
         }
       }
@@ -62,14 +64,14 @@ export async function runValidate(o: ValidateOptions, io: IO, extraRules: (input
     }
   }
   if (objects === 0 && errors.length === 0) errors.push({ place: { source: o.files.join(', ') }, message: 'no objects passed to validate' });
-  if (errors.length === 0 || objects > 0) summaries.push(...(await extraRules(summaries)));
-  return { objects, errors, warnings: analyzeRules(summaries) };
+  if (errors.length === 0 || objects > 0) summaries.push(...(await stored(summaries)));
+  return { objects, errors, warnings: [...kindWarnings, ...analyzeObjects(summaries)] };
 }
 
 export function registerValidate(program: Command, io: IO): void {
   const cmd = program
     .command('validate')
-    .description('check EgressRule files offline: every problem with its place, plus what the mesh would silently get wrong')
+    .description('check config files offline (every kind): every problem with its place, plus what the mesh would silently get wrong')
     .option('-f, --filename <file>', 'file, directory or - for standard input (repeatable)', collect, [])
     .option('--strict', 'exit 1 on warnings too', false)
     .option('--cluster', 'also analyse together with the rules stored in the cluster', false);
@@ -94,11 +96,11 @@ Examples:
     printProblems(io.stderr, ctx.colors, 'warning', result.warnings);
     const summary = `${result.objects} object${result.objects === 1 ? '' : 's'} checked: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}`;
     io.stdout.write(summary + '\n');
-    if (result.errors.length > 0 || (o.strict && result.warnings.length > 0)) throw new CommandError('', 1);
+    if (result.errors.length > 0 || (o.strict && result.warnings.length > 0)) throw new AlreadyReported(1);
   });
 }
 
-async function clusterRules(ctx: Context, input: readonly RuleSummary[]): Promise<RuleSummary[]> {
-  const { storedRuleSummaries } = await import('./validate-cluster.ts');
-  return storedRuleSummaries(ctx, input);
+async function clusterRules(ctx: Context, input: readonly AnalysisObject[]): Promise<AnalysisObject[]> {
+  const { storedObjects } = await import('./validate-cluster.ts');
+  return storedObjects(ctx, input);
 }

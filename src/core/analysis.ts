@@ -10,7 +10,8 @@
 // validation but never works (Envoy's TCP proxy needs IP addresses), and a bare IPv4 address
 // written as a domain never matches a connection.
 
-import { isCidrService, isBareIPv4, protocolGroup, type EgressRulePort } from './egressrule.ts';
+import { isCidrService, isBareIPv4, protocolGroup, type EgressRulePort, type EgressRuleSpec } from './kinds/egressrule.ts';
+import { analyzeRouting, type AnalysisObject } from './analysis-routing.ts';
 import { formatCidr, lastAddress, parseCidr } from './cidr.ts';
 import type { Place, Problem } from './errors.ts';
 
@@ -134,4 +135,17 @@ export function analyzeRules(rules: readonly RuleSummary[]): Problem[] {
     }
   }
   return warnings;
+}
+
+export type { AnalysisObject } from './analysis-routing.ts';
+
+/** Every warning across objects of every kind: the EgressRule analysis above, then routing across kinds. */
+export function analyzeObjects(objects: readonly AnalysisObject[]): Problem[] {
+  const rules: RuleSummary[] = [];
+  for (const o of objects) {
+    if (o.kind !== 'EgressRule') continue;
+    const spec = o.spec as EgressRuleSpec;
+    rules.push({ namespace: o.namespace, name: o.name, service: spec.destination.service, ports: spec.ports, place: o.place });
+  }
+  return [...analyzeRules(rules), ...analyzeRouting(objects)];
 }

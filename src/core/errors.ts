@@ -54,3 +54,14 @@ export class CommandError extends Error {
     super(message);
   }
 }
+
+/**
+ * The command has already said everything about its failure (validate's problem list, a batch's
+ * line per object): exit with this code and print nothing more.
+ */
+export class AlreadyReported extends Error {
+  override name = 'AlreadyReported';
+  constructor(readonly exitCode = 1) {
+    super(`already reported (exit ${exitCode})`);
+  }
+}

@@ -2,6 +2,8 @@
 // the reader, the validation or the CIDR arithmetic without the CLI.
 export * from './stream.ts';
 export * from './cidr.ts';
-export * from './egressrule.ts';
+export * from './kinds/egressrule.ts';
+export * from './objects.ts';
+export * from './kinds/registry.ts';
 export * from './analysis.ts';
 export * from './errors.ts';

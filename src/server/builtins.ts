@@ -59,7 +59,7 @@ function meta(name: string, extra: Obj = {}): Obj {
 }
 
 function crdObject(t: ResourceType, ts: string): Obj {
-  const names = { kind: t.kind, listKind: t.listKind, plural: t.plural, singular: t.singular, categories: t.categories };
+  const names = { kind: t.kind, listKind: t.listKind, plural: t.plural, singular: t.singular, ...(t.shortNames ? { shortNames: t.shortNames } : {}), categories: t.categories };
   return {
     apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
     metadata: meta(`${t.plural}.${t.group}`, { generation: 1, creationTimestamp: ts, labels: { istio: 'core' } }),

@@ -1,5 +1,8 @@
 // The resource types the server knows: names for discovery, scope, verbs, and whether they are
-// writable. Custom resources exist only while their CRD is installed (--without-crds).
+// writable. Custom resources exist only while their CRD is installed (--without-crds); the Istio
+// kinds come from egressctl's kind registry, so a kind added there is served here.
+
+import { STORED_KINDS } from '../core/kinds/registry.ts';
 
 export interface ResourceType {
   group: string; // '' for core
@@ -31,21 +34,23 @@ export function typeKey(t: ResourceType): string {
   return `${t.group}/${t.plural}`;
 }
 
-export const ISTIO_GROUP = 'config.istio.io';
-export const ISTIO_VERSION = 'v1alpha2';
+/** The Istio kinds, from egressctl's kind registry (each served through a CRD), sorted by plural as discovery lists them. */
+export const ISTIO_TYPES: ResourceType[] = STORED_KINDS.map((k) => ({
+  group: k.group, version: k.version, plural: k.plural, singular: k.singular, kind: k.kind, listKind: `${k.kind}List`,
+  namespaced: true, readOnly: false, shortNames: k.shortNames ? [...k.shortNames] : undefined,
+  categories: ['istio-io', `${k.group.split('.')[0]}-istio-io`], custom: true,
+})).sort((a, b) => (a.plural < b.plural ? -1 : 1));
 
-function istio(plural: string, singular: string, kind: string): ResourceType {
-  return {
-    group: ISTIO_GROUP, version: ISTIO_VERSION, plural, singular, kind, listKind: `${kind}List`,
-    namespaced: true, readOnly: false, categories: ['istio-io', 'config-istio-io'], custom: true,
-  };
+/** The Istio group-versions, in the order the kinds' groups first appear. */
+function istioGroups(): Array<{ group: string; version: string; types: ResourceType[] }> {
+  const out: Array<{ group: string; version: string; types: ResourceType[] }> = [];
+  for (const t of ISTIO_TYPES) {
+    const g = out.find((x) => x.group === t.group && x.version === t.version);
+    if (g) g.types.push(t);
+    else out.push({ group: t.group, version: t.version, types: [t] });
+  }
+  return out.sort((a, b) => (a.group < b.group ? -1 : 1));
 }
-
-export const ISTIO_TYPES: ResourceType[] = [
-  istio('destinationpolicies', 'destinationpolicy', 'DestinationPolicy'),
-  istio('egressrules', 'egressrule', 'EgressRule'),
-  istio('routerules', 'routerule', 'RouteRule'),
-];
 
 function core(plural: string, singular: string, kind: string, namespaced: boolean, readOnly: boolean, shortNames?: string[], categories?: string[]): ResourceType {
   return { group: '', version: 'v1', plural, singular, kind, listKind: `${kind}List`, namespaced, readOnly, shortNames, categories, custom: false };
@@ -80,7 +85,7 @@ export function makeCatalog(withCrds: boolean): Catalog {
     { group: '', version: 'v1', types: CORE_TYPES },
     { group: CRD_TYPE.group, version: 'v1', types: [CRD_TYPE] },
     { group: SERVICE_CIDR_TYPE.group, version: 'v1', types: [SERVICE_CIDR_TYPE] },
-    ...(withCrds ? [{ group: ISTIO_GROUP, version: ISTIO_VERSION, types: ISTIO_TYPES }] : []),
+    ...(withCrds ? istioGroups() : []),
   ];
   return { types: groups.flatMap((g) => g.types), groups };
 }

@@ -12,12 +12,14 @@ import { runCli } from '../helpers/run.ts';
 import { completeWrite, validateWrite } from '../../src/commands/create.ts';
 import { completeDelete, validateDelete } from '../../src/commands/delete.ts';
 import { completeGet, validateGet } from '../../src/commands/get.ts';
-import { isEgressRuleType, withNamespace } from '../../src/commands/cluster-support.ts';
+import { withNamespace } from '../../src/commands/read-objects.ts';
+import { kindForType, KINDS } from '../../src/core/kinds/registry.ts';
+import { EGRESS_RULE } from '../../src/core/kinds/egressrule.ts';
 import { CommandError, UsageError } from '../../src/core/errors.ts';
 import { parseDuration } from '../../src/cluster/duration.ts';
 import { formatTable } from '../../src/print/table.ts';
 import { humanDuration } from '../../src/print/age.ts';
-import { makeListPrinter, makeResultPrinter, sortRules } from '../../src/print/objects.ts';
+import { makeListPrinter, makeResultPrinter, sortObjects } from '../../src/print/objects.ts';
 import { loadLiteKubeconfig, needsClientNode, staticCredentials } from '../../src/cluster/kubeconfig-lite.ts';
 import { ApiError, describeError } from '../../src/cluster/errors.ts';
 import { Transport, redactHeaders } from '../../src/cluster/transport.ts';
@@ -52,7 +54,7 @@ describe('usage: exit 2 with the usage line, before any I/O', () => {
     for (const verb of ['delete', 'get']) {
       const r = await runCli([verb, 'foo', 'x'], { env: { NO_COLOR: '1', KUBECONFIG: '/nonexistent' } });
       assert.equal(r.code, 2, verb);
-      assert.match(r.stderr, /^error: configuration type foo not found, the types are egressrule, egressrules, egress-rule, egress-rules, EgressRule, egressrules\.config\.istio\.io\nUsage: egressctl (delete|get) /);
+      assert.match(r.stderr, /^error: configuration type foo not found, the types are egressrule, egressrules, routerule, routerules, destinationpolicy, destinationpolicies, serviceentry, serviceentries, virtualservice, virtualservices, destinationrule, destinationrules, gateway, gateways\nUsage: egressctl (delete|get) /);
     }
   });
 
@@ -74,9 +76,22 @@ describe('usage: exit 2 with the usage line, before any I/O', () => {
   });
 });
 
-test('TYPE aliases, case-insensitive', () => {
-  for (const t of ['egressrule', 'egressrules', 'egress-rule', 'egress-rules', 'EgressRule', 'egressrules.config.istio.io', 'EGRESSRULES', 'Egress-Rule']) assert.ok(isEgressRuleType(t), t);
-  for (const t of ['routerule', 'egress', 'rules', 'egressrules.networking.istio.io']) assert.ok(!isEgressRuleType(t), t);
+test('TYPE aliases from the registry, case-insensitive: istioctl\'s names and kubectl\'s forms', () => {
+  const kindOf = (t: string) => kindForType(t)?.kind;
+  for (const t of ['egressrule', 'egressrules', 'egress-rule', 'egress-rules', 'EgressRule', 'egressrules.config.istio.io', 'egressrule.config.istio.io', 'EGRESSRULES', 'Egress-Rule']) assert.equal(kindOf(t), 'EgressRule', t);
+  for (const t of ['routerule', 'RouteRules', 'route-rule', 'route-rules', 'routerules.config.istio.io']) assert.equal(kindOf(t), 'RouteRule', t);
+  for (const t of ['destinationpolicy', 'destinationpolicies', 'destination-policy', 'destination-policies', 'DestinationPolicy', 'destinationpolicies.config.istio.io']) assert.equal(kindOf(t), 'DestinationPolicy', t);
+  for (const t of ['serviceentry', 'serviceentries', 'se', 'ServiceEntry', 'serviceentries.networking.istio.io']) assert.equal(kindOf(t), 'ServiceEntry', t);
+  for (const [t, k] of [['vs', 'VirtualService'], ['dr', 'DestinationRule'], ['gw', 'Gateway'], ['gateways.networking.istio.io', 'Gateway']]) assert.equal(kindOf(t), k, t);
+  for (const t of ['egress', 'rules', 'egressrules.networking.istio.io', 'service-entry', 'pods']) assert.equal(kindOf(t), undefined, t);
+  // No spelling names two kinds.
+  const owner = new Map<string, string>();
+  for (const k of KINDS) {
+    for (const x of [k.kind, k.plural, k.singular, ...(k.shortNames ?? [])].map((y) => y.toLowerCase())) {
+      assert.ok(!owner.has(x) || owner.get(x) === k.kind, `${x} names ${owner.get(x)} and ${k.kind}`);
+      owner.set(x, k.kind);
+    }
+  }
 });
 
 test('namespace: -n > metadata.namespace > context', () => {
@@ -107,22 +122,22 @@ test('tables and ages as kubectl/istioctl print them', () => {
 });
 
 test('printers', () => {
-  const rules = sortRules([
+  const rules = sortObjects([
     { metadata: { name: 'b', namespace: 'x', resourceVersion: '2' }, spec: { destination: { service: '1.2.3.0/24' }, ports: [{ port: 443, protocol: 'tcp' }] } },
     { metadata: { name: 'a', namespace: 'y', resourceVersion: '3' } },
     { metadata: { name: 'a', namespace: 'x', resourceVersion: '1' } },
   ]);
   assert.deepEqual(rules.map((r) => `${r.metadata.namespace}/${r.metadata.name}`), ['x/a', 'x/b', 'y/a']);
-  assert.equal(makeListPrinter('name').print(rules), 'egressrule.config.istio.io/a\negressrule.config.istio.io/b\negressrule.config.istio.io/a\n');
-  assert.equal(makeListPrinter('yaml').print([rules[0]!]), 'metadata:\n  name: a\n  namespace: x\n  resourceVersion: "1"\n---\n');
-  assert.equal(JSON.parse(makeListPrinter('json').print(rules)).kind, 'List');
-  assert.equal(makeListPrinter('short').empty(), undefined);
+  assert.equal(makeListPrinter('name', EGRESS_RULE).print(rules), 'egressrule.config.istio.io/a\negressrule.config.istio.io/b\negressrule.config.istio.io/a\n');
+  assert.equal(makeListPrinter('yaml', EGRESS_RULE).print([rules[0]!]), 'metadata:\n  name: a\n  namespace: x\n  resourceVersion: "1"\n---\n');
+  assert.equal(JSON.parse(makeListPrinter('json', EGRESS_RULE).print(rules)).kind, 'List');
+  assert.equal(makeListPrinter('short', EGRESS_RULE).empty(), undefined);
   const p = makeResultPrinter('default');
-  assert.equal(p.created(rules[1]!, false), 'Created config egress-rule/x/b at revision 2\n');
-  assert.equal(p.updated(rules[1]!, false), 'Updated config egress-rule/x/b to revision 2\n');
-  assert.equal(p.deletedByName('egressrule', 'b', false), 'Deleted config: egressrule b\n');
-  assert.equal(p.deletedObject('x', 'b', false), 'Deleted config: egress-rule/x/b\n');
-  assert.equal(makeResultPrinter('name').created(rules[1]!, false), 'egressrule.config.istio.io/b\n');
+  assert.equal(p.created(EGRESS_RULE, rules[1]!, false), 'Created config egress-rule/x/b at revision 2\n');
+  assert.equal(p.updated(EGRESS_RULE, rules[1]!, false), 'Updated config egress-rule/x/b to revision 2\n');
+  assert.equal(p.deletedByName(EGRESS_RULE, 'egressrule', 'b', false), 'Deleted config: egressrule b\n');
+  assert.equal(p.deletedObject(EGRESS_RULE, 'x', 'b', false), 'Deleted config: egress-rule/x/b\n');
+  assert.equal(makeResultPrinter('name').created(EGRESS_RULE, rules[1]!, false), 'egressrule.config.istio.io/b\n');
 });
 
 test('errors as kubectl words them', () => {
@@ -245,7 +260,8 @@ test('progress: only on a terminal, after the delay, cleared before other output
 });
 
 test('one TYPE list (TYPE_NAMES) in the help of get and delete, and one --concurrency parser', async () => {
-  const { TYPE_NAMES, TYPE_HELP } = await import('../../src/commands/cluster-support.ts');
+  const { TYPE_HELP } = await import('../../src/commands/type-args.ts');
+  const { TYPE_NAMES } = await import('../../src/core/kinds/registry.ts');
   assert.ok(TYPE_HELP.includes(TYPE_NAMES.join(', ')));
   for (const cmd of ['get', 'delete']) {
     const r = await runCli([cmd, '--help']);

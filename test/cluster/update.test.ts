@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { egressctl, kubectl, kubectlSkipReason, startServer, type TestServer } from '../helpers/server.ts';
 import { missingAnnotationWarning } from '../../src/commands/apply.ts';
+import { EGRESS_RULE } from '../../src/core/kinds/egressrule.ts';
 
 const BASE = '/apis/config.istio.io/v1alpha2/namespaces/default/egressrules';
 
@@ -62,7 +63,7 @@ describe('replace and apply', () => {
     assert.equal(pre.code, 0, pre.stderr);
     const one = await egressctl(['apply', '-f', '-'], { env, input });
     // r1 was made by create, not apply: kubectl's warning, once, and the annotation is added.
-    assert.equal(one.stderr, `Warning: ${missingAnnotationWarning('r1')}\n`);
+    assert.equal(one.stderr, `Warning: ${missingAnnotationWarning(EGRESS_RULE, 'r1')}\n`);
     assert.equal(one.code, 0);
     const lines = one.stdout.trimEnd().split('\n');
     assert.match(lines[0]!, /^Updated config egress-rule\/default\/r1 to revision \d+$/);

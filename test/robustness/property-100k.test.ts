@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import '../helpers/fc-seed.ts';
 import yaml from 'js-yaml';
 import { parseStream } from '../../src/core/stream.ts';
-import { checkEgressRule } from '../../src/core/egressrule.ts';
+import { checkObject as checkEgressRule } from '../../src/core/objects.ts';
 import { injectText, defaultSettings } from '../../src/core/inject.ts';
 import { brokenRule, validRule, workload } from '../helpers/arbitraries.ts';
 

@@ -1,5 +1,6 @@
 // The real kubectl against egressctl serve: the commands of issue 3, each asserting kubectl's
 // output and exit code. One server for the file; the tests run in order and build on each other.
+import { STORED_KINDS } from '../../src/core/kinds/registry.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -167,7 +168,7 @@ describe('kubectl against egressctl serve', { skip }, () => {
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0], /^NAME\s+CREATED AT$/);
-    assert.deepEqual(lines.slice(1).map((l) => l.split(/\s+/)[0]), ['destinationpolicies.config.istio.io', 'egressrules.config.istio.io', 'routerules.config.istio.io']);
+    assert.deepEqual(lines.slice(1).map((l) => l.split(/\s+/)[0]), STORED_KINDS.map((k) => `${k.plural}.${k.group}`).sort());
     for (const l of lines.slice(1)) assert.match(l, /\s\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 

@@ -7,6 +7,7 @@
 
 import { fieldTable, isObject, show } from '../fields.ts';
 import { checkDuration, checkIstioService, checkPercent, readIstioService, SpecReader, type AnyValue, type Broken, type IstioService } from './istio-service.ts';
+import { dig, istioServiceCell, labelsCell, stringCell, type KindDescriptor } from './descriptor.ts';
 
 export const LB_POLICIES = ['ROUND_ROBIN', 'LEAST_CONN', 'RANDOM'] as const;
 export type LBPolicy = (typeof LB_POLICIES)[number];
@@ -132,3 +133,21 @@ export function checkDestinationPolicySpec(spec: unknown): { spec?: DestinationP
   const problems = [...r.problems, ...checkDestinationPolicy(read, r)];
   return problems.length > 0 ? { problems } : { spec: read, problems };
 }
+
+export const DESTINATION_POLICY: KindDescriptor<DestinationPolicySpec> = {
+  group: 'config.istio.io',
+  version: 'v1alpha2',
+  kind: 'DestinationPolicy',
+  plural: 'destinationpolicies',
+  singular: 'destinationpolicy',
+  configType: 'destination-policy',
+  istioctlTypes: ['destinationpolicy', 'destinationpolicies'],
+  era: '0.x',
+  installedBy: 'Istio 0.2-0.7 installs it',
+  checkSpec: (spec) => checkDestinationPolicySpec(spec),
+  wideColumns: [
+    { header: 'DESTINATION', cell: (spec) => istioServiceCell(dig(spec, 'destination')) },
+    { header: 'LABELS', cell: (spec) => labelsCell(dig(spec, 'destination', 'labels')) },
+    { header: 'LOAD-BALANCING', cell: (spec) => stringCell(dig(spec, 'loadBalancing', 'name')) },
+  ],
+};

@@ -9,6 +9,7 @@
 import { fieldTable, isObject, show } from '../fields.ts';
 import { checkIstioService, readIstioService, SpecReader, type Broken, type IstioService } from './istio-service.ts';
 import { readMatchCondition, type MatchCondition } from './routerule.ts';
+import { dig, istioServiceCell, type KindDescriptor } from './descriptor.ts';
 
 /** An IngressRule spec as sent: lowerCamel names, in proto order, defaults left out. */
 export interface IngressRuleSpec {
@@ -67,3 +68,19 @@ export function checkIngressRuleSpec(spec: unknown): { spec?: IngressRuleSpec; p
   const problems = [...r.problems, ...checkIngressRule(read, r)];
   return problems.length > 0 ? { problems } : { spec: read, problems };
 }
+
+export const INGRESS_RULE: KindDescriptor<IngressRuleSpec> = {
+  group: 'config.istio.io',
+  version: 'v1alpha2',
+  kind: 'IngressRule',
+  plural: 'ingressrules',
+  singular: 'ingressrule',
+  configType: 'ingress-rule',
+  era: '0.x',
+  installedBy: 'no Istio release installs it',
+  refusal:
+    'no Istio 0.x cluster stores IngressRule objects (0.2-0.4 install no ingressrules CRD, and istioctl 0.4 failed with "unrecognized type ingress-rule"): ' +
+    'Pilot builds its ingress rules from Kubernetes Ingress objects, so write an Ingress instead (egressctl validate checks IngressRules offline)',
+  checkSpec: (spec) => checkIngressRuleSpec(spec),
+  wideColumns: [{ header: 'DESTINATION', cell: (spec) => istioServiceCell(dig(spec, 'destination')) }],
+};

@@ -50,7 +50,7 @@
 
 import ipaddr from 'ipaddr.js';
 import { parseCidr, parseIPv4 } from '../cidr.ts';
-import { isCidrService } from '../egressrule.ts';
+import { isCidrService } from './egressrule.ts';
 import { absent, fieldTable, isObject, readFields, show } from '../fields.ts';
 import { isDNS1123Label } from '../names.ts';
 

@@ -11,6 +11,7 @@ import {
   durationNanos, goQuote, jsonNumber, mapPath, readIstioService, SpecReader,
   type AnyValue, type Broken, type IstioService,
 } from './istio-service.ts';
+import { dig, istioServiceCell, stringCell, type KindDescriptor } from './descriptor.ts';
 
 export interface StringMatch { exact?: string; prefix?: string; regex?: string }
 export interface L4MatchAttributes { sourceSubnet?: string[]; destinationSubnet?: string[] }
@@ -455,3 +456,20 @@ export function checkRouteRuleSpec(spec: unknown): { spec?: RouteRuleSpec; probl
   if (read.route?.length === 0) delete read.route;
   return { spec: read, problems };
 }
+
+export const ROUTE_RULE: KindDescriptor<RouteRuleSpec> = {
+  group: 'config.istio.io',
+  version: 'v1alpha2',
+  kind: 'RouteRule',
+  plural: 'routerules',
+  singular: 'routerule',
+  configType: 'route-rule',
+  istioctlTypes: ['routerule', 'routerules'],
+  era: '0.x',
+  installedBy: 'Istio 0.2-0.7 installs it',
+  checkSpec: (spec) => checkRouteRuleSpec(spec),
+  wideColumns: [
+    { header: 'DESTINATION', cell: (spec) => istioServiceCell(dig(spec, 'destination')) },
+    { header: 'PRECEDENCE', cell: (spec) => { const p = dig(spec, 'precedence'); return p === undefined || p === null ? '0' : Number.isInteger(p) ? String(p) : stringCell(p); } },
+  ],
+};

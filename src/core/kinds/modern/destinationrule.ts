@@ -9,6 +9,7 @@ import { subsetNameProblem } from './destination.ts';
 import { list, obj, str, stringMap, strings } from './schema.ts';
 import { checkTrafficPolicy } from './trafficpolicy.ts';
 import { trafficPolicySchema, workloadSelectorSchema, type TrafficPolicy } from './trafficpolicy-schema.ts';
+import { dig, listCell, stringCell, type KindDescriptor } from '../descriptor.ts';
 
 export type * from './trafficpolicy-schema.ts';
 
@@ -69,3 +70,18 @@ export function istioDestinationRule(dr: DestinationRuleSpec, ctx: ModernContext
 export function checkDestinationRuleSpec(spec: unknown, ctx: ModernContext = {}): ModernCheck<DestinationRuleSpec> {
   return runChecker<DestinationRuleSpec>(spec, { schema: DESTINATION_RULE_SCHEMA, specRequired: false, istio: (dr, f) => istioDestinationRule(dr, ctx, f) });
 }
+
+export const DESTINATION_RULE: KindDescriptor<DestinationRuleSpec> = {
+  group: 'networking.istio.io',
+  version: 'v1',
+  readVersions: ['v1beta1', 'v1alpha3'],
+  kind: 'DestinationRule',
+  plural: 'destinationrules',
+  singular: 'destinationrule',
+  shortNames: ['dr'],
+  configType: 'destination-rule',
+  era: 'today',
+  installedBy: 'Istio installs it',
+  checkSpec: (spec, ctx) => checkDestinationRuleSpec(spec, ctx),
+  wideColumns: [{ header: 'HOST', cell: (spec) => stringCell(dig(spec, 'host')) }],
+};

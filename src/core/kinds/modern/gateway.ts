@@ -10,6 +10,7 @@ import { at, isHTTP, isTLS, ipAddressProblem, isDNS1123Label, parseProtocol, par
 import { runChecker } from './checker.ts';
 import { bool, enumOf, has, list, obj, str, stringMap, strings, uint32 } from './schema.ts';
 import { goList, goQuote } from './text.ts';
+import { dig, listCell, stringCell, type KindDescriptor } from '../descriptor.ts';
 
 export type ServerTLSMode = 'PASSTHROUGH' | 'SIMPLE' | 'MUTUAL' | 'AUTO_PASSTHROUGH' | 'ISTIO_MUTUAL' | 'OPTIONAL_MUTUAL';
 export type TLSProtocol = 'TLS_AUTO' | 'TLSV1_0' | 'TLSV1_1' | 'TLSV1_2' | 'TLSV1_3';
@@ -279,3 +280,18 @@ export function istioGateway(gw: GatewaySpec, f: Findings): void {
 export function checkGatewaySpec(spec: unknown, _ctx: ModernContext = {}): ModernCheck<GatewaySpec> {
   return runChecker<GatewaySpec>(spec, { schema: GATEWAY_SCHEMA, specRequired: false, istio: istioGateway });
 }
+
+export const GATEWAY: KindDescriptor<GatewaySpec> = {
+  group: 'networking.istio.io',
+  version: 'v1',
+  readVersions: ['v1beta1', 'v1alpha3'],
+  kind: 'Gateway',
+  plural: 'gateways',
+  singular: 'gateway',
+  shortNames: ['gw'],
+  configType: 'gateway',
+  era: 'today',
+  installedBy: 'Istio installs it',
+  checkSpec: (spec, ctx) => checkGatewaySpec(spec, ctx),
+  wideColumns: [{ header: 'SERVERS', cell: (spec) => { const s = dig(spec, 'servers'); return Array.isArray(s) ? String(s.length) : stringCell(s); } }],
+};

@@ -10,6 +10,7 @@ import { at, exportToProblems, fqdnProblem, ipSubnetProblem, isHTTP, isTCP, isTL
 import { runChecker } from './checker.ts';
 import { enumOf, has, list, map, obj, PORT_RULE, str, stringMap, strings, uint32, type CelRule } from './schema.ts';
 import { goQuote } from './text.ts';
+import { dig, listCell, stringCell, type KindDescriptor } from '../descriptor.ts';
 
 export type Resolution = 'NONE' | 'STATIC' | 'DNS' | 'DNS_ROUND_ROBIN' | 'DYNAMIC_DNS';
 export type Location = 'MESH_EXTERNAL' | 'MESH_INTERNAL';
@@ -322,3 +323,22 @@ export function checkServiceEntrySpec(spec: unknown, ctx: ModernContext = {}): M
     istio: (se, f) => istioServiceEntry(se, ctx, f),
   });
 }
+
+export const SERVICE_ENTRY: KindDescriptor<ServiceEntrySpec> = {
+  group: 'networking.istio.io',
+  version: 'v1',
+  readVersions: ['v1beta1', 'v1alpha3'],
+  kind: 'ServiceEntry',
+  plural: 'serviceentries',
+  singular: 'serviceentry',
+  shortNames: ['se'],
+  configType: 'service-entry',
+  era: 'today',
+  installedBy: 'Istio installs it',
+  checkSpec: (spec, ctx) => checkServiceEntrySpec(spec, ctx),
+  wideColumns: [
+    { header: 'HOSTS', cell: (spec) => listCell(dig(spec, 'hosts')) },
+    { header: 'LOCATION', cell: (spec) => stringCell(dig(spec, 'location')) },
+    { header: 'RESOLUTION', cell: (spec) => stringCell(dig(spec, 'resolution')) },
+  ],
+};

@@ -13,6 +13,7 @@ import { checkHTTPRoute } from './httproute.ts';
 import { goList, goQuote } from './text.ts';
 import { analyzeHTTPRules, analyzeL4Rules } from './unreachable.ts';
 import { VIRTUAL_SERVICE_SCHEMA, type L4MatchAttributes, type TCPRoute, type TLSMatchAttributes, type TLSRoute, type VirtualServiceSpec } from './virtualservice-schema.ts';
+import { dig, listCell, stringCell, type KindDescriptor } from '../descriptor.ts';
 
 export type * from './virtualservice-schema.ts';
 
@@ -163,3 +164,21 @@ export function istioVirtualService(vs: VirtualServiceSpec, ctx: ModernContext, 
 export function checkVirtualServiceSpec(spec: unknown, ctx: ModernContext = {}): ModernCheck<VirtualServiceSpec> {
   return runChecker<VirtualServiceSpec>(spec, { schema: VIRTUAL_SERVICE_SCHEMA, specRequired: false, istio: (vs, f) => istioVirtualService(vs, ctx, f) });
 }
+
+export const VIRTUAL_SERVICE: KindDescriptor<VirtualServiceSpec> = {
+  group: 'networking.istio.io',
+  version: 'v1',
+  readVersions: ['v1beta1', 'v1alpha3'],
+  kind: 'VirtualService',
+  plural: 'virtualservices',
+  singular: 'virtualservice',
+  shortNames: ['vs'],
+  configType: 'virtual-service',
+  era: 'today',
+  installedBy: 'Istio installs it',
+  checkSpec: (spec, ctx) => checkVirtualServiceSpec(spec, ctx),
+  wideColumns: [
+    { header: 'GATEWAYS', cell: (spec) => listCell(dig(spec, 'gateways')) },
+    { header: 'HOSTS', cell: (spec) => listCell(dig(spec, 'hosts')) },
+  ],
+};
