@@ -19,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const MODULE_DIR = join(ROOT, 'test', 'kube-apiserver');
 export const CACHE_DIR = join(ROOT, '.cache', 'kube-apiserver');
-const LOCK_STALE_MS = 30 * 60_000;
+const BUILD_TIMEOUT_MS = 40 * 60_000;
+const LOCK_STALE_MS = BUILD_TIMEOUT_MS + 5 * 60_000;
 
 /** The k8s.io/kubernetes release go.mod requires: the version the server reports on /version. */
 export function kubernetesVersion() {
@@ -122,12 +123,13 @@ export function ensureBuilt({ force = false, log = (line) => process.stderr.writ
     const tmp = `${path}.tmp-${process.pid}`;
     const started = Date.now();
     // GOTOOLCHAIN=local: build with the machine's Go, never fetch another toolchain.
-    const r = spawnSync('go', [...buildArgs(), '-o', tmp, '.'], { cwd: MODULE_DIR, encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local' }, maxBuffer: 64 * 1024 * 1024 });
+    // The time limit keeps a hung module download from eating CI's whole budget.
+    const r = spawnSync('go', [...buildArgs(), '-o', tmp, '.'], { cwd: MODULE_DIR, encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local' }, maxBuffer: 64 * 1024 * 1024, timeout: BUILD_TIMEOUT_MS, killSignal: 'SIGKILL' });
     const seconds = Math.round((Date.now() - started) / 100) / 10;
     if (r.status !== 0) {
       rmSync(tmp, { force: true });
       writeFileSync(failed, `go ${buildArgs().join(' ')} -o ... .\n${go}\nexit ${r.status ?? r.signal}\n${r.error ? r.error.message + '\n' : ''}${r.stdout}${r.stderr}`);
-      const lastLine = (r.stderr || r.error?.message || '').trim().split('\n').pop();
+      const lastLine = r.signal ? `stopped after ${BUILD_TIMEOUT_MS / 60_000} minutes` : (r.stderr || r.error?.message || '').trim().split('\n').pop();
       const reason = `the kube-apiserver build failed after ${seconds} s (${lastLine}; full log in ${relative(ROOT, failed)})`;
       log(`kube-apiserver: ${reason}`);
       return { status: 'failed', path, seconds, reason };

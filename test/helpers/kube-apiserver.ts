@@ -76,7 +76,8 @@ export const ISTIO_0X_CRDS: object[] = ISTIO_0X_KINDS.map((k) => istioCrd(k));
 
 let build: BuildResult | undefined;
 function built(): BuildResult {
-  build ??= ensureBuilt({ quiet: true, log: (line: string) => process.stderr.write(`# ${line}\n`) });
+  // Progress only ("building", "built"): a reason to skip is printed once, by kubeApiserverSkipReason.
+  build ??= ensureBuilt({ quiet: true, log: (line: string) => /^kube-apiserver: buil(ding|t) /.test(line) && process.stderr.write(`# ${line}\n`) });
   return build;
 }
 
