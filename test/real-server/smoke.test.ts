@@ -6,12 +6,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ROOT, egressctl, kubectlSkipReason } from '../helpers/server.ts';
+import yaml from 'js-yaml';
+import { ROOT, egressctl, kubectlSkipReason, request } from '../helpers/server.ts';
 import { kubeApiserverSkipReason, kubectl, startKubeApiserver, type KubeApiserver } from '../helpers/kube-apiserver.ts';
 
 const SEED = join(ROOT, 'fixtures/seed/wikipedia-rules.yaml');
 const NAMES = [1, 2, 3, 4, 5].map((i) => `wikipedia-range${i}`);
 const RULES = '/apis/config.istio.io/v1alpha2/namespaces/default/egressrules';
+// Not the program's default (10.96.0.0/12): kube-inject auto below shows the flag reached the server.
+const SERVICE_RANGE = '10.100.0.0/16';
 
 function rule(name: string, service: string): string {
   return `kind: EgressRule\nmetadata:\n  name: ${name}\nspec:\n  destination:\n    service: ${service}\n  ports:\n  - port: 443\n    protocol: tcp\n`;
@@ -23,7 +26,7 @@ describe('egressctl and kubectl against the real kube-apiserver', { skip: kubeAp
   const storedNames = async () => (await server.get(RULES)).items.map((o: any) => o.metadata.name).sort();
 
   before(async () => {
-    server = await startKubeApiserver();
+    server = await startKubeApiserver({ serviceClusterIpRange: SERVICE_RANGE });
     env = { KUBECONFIG: server.kubeconfig, NO_COLOR: '1' };
   });
   after(() => server?.stop());
@@ -105,6 +108,51 @@ describe('egressctl and kubectl against the real kube-apiserver', { skip: kubeAp
     assert.equal(missing.code, 1);
     assert.equal(missing.stderr, 'Error from server (NotFound): egressrules.config.istio.io "no-such-rule" not found\nerror: 1 of 1 objects were not deleted: no-such-rule (NotFound)\n');
     assert.deepEqual(await storedNames(), NAMES);
+  });
+
+  test('get -o yaml | replace -f -: updated at a new revision; the same stale yaml again is a Conflict from etcd', async () => {
+    const got = await egressctl(['get', 'egressrule', 'wikipedia-range3', '-o', 'yaml'], { env });
+    assert.equal(got.code, 0, got.stderr);
+    const edited = got.stdout.replace('198.35.26.96/27', '198.35.26.96/28');
+    const r = await egressctl(['replace', '-f', '-'], { env, input: edited });
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+    const stored = await server.get(`${RULES}/wikipedia-range3`);
+    assert.equal(stored.spec.destination.service, '198.35.26.96/28');
+    assert.equal(r.stdout, `Updated config egress-rule/default/wikipedia-range3 to revision ${stored.metadata.resourceVersion}\n`);
+    const stale = await egressctl(['replace', '-f', '-'], { env, input: got.stdout });
+    assert.equal(stale.code, 1);
+    assert.equal(
+      stale.stderr,
+      'Error from server (Conflict): Operation cannot be fulfilled on egressrules.config.istio.io "wikipedia-range3": the object has been modified; please apply your changes to the latest version and try again\n' +
+        'error: 1 of 1 objects were not replaced: wikipedia-range3 (Conflict)\n',
+    );
+    const back = await egressctl(['replace', '-f', '-'], { env, input: got.stdout.replace(/^\s+resourceVersion: .*\n/m, '') });
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal((await server.get(`${RULES}/wikipedia-range3`)).spec.destination.service, '198.35.26.96/27');
+  });
+
+  test('get -o yaml does not show metadata.managedFields (kubectl hides them unless --show-managed-fields)', async (t) => {
+    const got = await egressctl(['get', 'egressrule', 'wikipedia-range1', '-o', 'yaml'], { env });
+    assert.equal(got.code, 0, got.stderr);
+    const obj = yaml.load(got.stdout.replace(/^---\n?$/m, '')) as any;
+    assert.equal(obj.metadata.name, 'wikipedia-range1');
+    // KNOWN: the real server sets metadata.managedFields on every write (serve never does), and
+    // egressctl get -o yaml / -o json print them: 13 lines per object that kubectl hides by default.
+    t.todo('egressctl get -o yaml/json prints metadata.managedFields from a real server');
+    assert.equal(obj.metadata.managedFields, undefined);
+  });
+
+  test('kube-inject --includeIPRanges=auto reads the pod range from a Node and the service range from the ServiceCIDR', async () => {
+    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, spec: { podCIDR: '10.244.0.0/24', podCIDRs: ['10.244.0.0/24'] } };
+    const n = await request(server, 'POST', '/api/v1/nodes', { body: node });
+    assert.equal(n.status, 201, n.body);
+    const r = await egressctl(['kube-inject', '-f', join(ROOT, 'fixtures/inject/pod.yaml'), '--includeIPRanges=auto'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    const i = lines.findIndex((l) => l.trim() === '- "-i"');
+    assert.ok(i > 0, r.stdout);
+    assert.equal(lines[i + 1]!.trim(), `- 10.244.0.0/24,${SERVICE_RANGE}`);
   });
 
   test('egressctl create --dry-run=server: the real server answers, stores nothing', async () => {
