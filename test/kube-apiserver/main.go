@@ -42,6 +42,7 @@ import (
 	basecompatibility "k8s.io/component-base/compatibility"
 	logsapi "k8s.io/component-base/logs/api/v1"
 	"k8s.io/component-base/version"
+	"k8s.io/klog/v2"
 	"k8s.io/kubernetes/cmd/kube-apiserver/app"
 	"k8s.io/kubernetes/cmd/kube-apiserver/app/options"
 )
@@ -86,6 +87,12 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	// kube-apiserver ends the process itself (klog.Fatal, exit 255) when a post-start hook fails:
+	// the temporary directory goes all the same.
+	klog.OsExit = func(code int) {
+		os.RemoveAll(dir)
+		os.Exit(code)
+	}
 	if *kubeconfigOut == "" {
 		*kubeconfigOut = filepath.Join(dir, "kubeconfig")
 	} else if st, err := os.Stat(filepath.Dir(*kubeconfigOut)); err != nil || !st.IsDir() {
@@ -96,12 +103,12 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", *listen, err)
 	}
+	defer ln.Close() // the server closes it when it stops; this is for the paths that never start it
 	addr := ln.Addr().(*net.TCPAddr)
 	serverURL := "https://" + net.JoinHostPort(addr.IP.String(), fmt.Sprint(addr.Port))
 
 	etcd, etcdURL, err := startEtcd(filepath.Join(dir, "etcd"))
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	defer etcd.Close()
@@ -111,17 +118,14 @@ func run(ctx context.Context) error {
 	}
 	serviceIP, err := firstIP(s.ServiceClusterIPRanges)
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	pki, err := writePKI(filepath.Join(dir, "pki"), addr.IP, serviceIP)
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	tokenFile := filepath.Join(dir, "tokens.csv")
 	if err := os.WriteFile(tokenFile, []byte(*token+`,kube-apiserver-local-admin,kube-apiserver-local-admin,"system:masters"`+"\n"), 0o600); err != nil {
-		ln.Close()
 		return err
 	}
 
@@ -145,7 +149,6 @@ func run(ctx context.Context) error {
 	for _, d := range defaults {
 		if !fs.Changed(d[0]) {
 			if err := fs.Set(d[0], d[1]); err != nil {
-				ln.Close()
 				return fmt.Errorf("--%s=%s: %w", d[0], d[1], err)
 			}
 		}
@@ -170,33 +173,41 @@ func run(ctx context.Context) error {
 	}
 
 	// app.Run is what the kube-apiserver binary runs; it returns once serverCtx is cancelled and the
-	// server has shut down (in-flight requests finished).
-	serverCtx, cancelServer := context.WithCancel(ctx)
+	// server has shut down (in-flight requests finished). runErr is read only after stopped closes.
+	serverCtx, cancelServer := context.WithCancel(context.Background())
 	defer cancelServer()
 	var runErr error
 	stopped := make(chan struct{})
 	go func() { runErr = app.Run(serverCtx, completed); close(stopped) }()
-	shutdown := func(err error) error {
+	shutdown := func() {
 		cancelServer()
 		<-stopped
-		return err
 	}
 
+	// A signal while starting is acted on once the server is ready: cancelled before its post-start
+	// hooks are done, kube-apiserver exits with klog.Fatal instead of shutting down.
 	cfg := &rest.Config{Host: serverURL, BearerToken: *token, TLSClientConfig: rest.TLSClientConfig{CAData: pki.caPEM}}
-	if err := waitReady(ctx, cfg, stopped); err != nil {
+	if err := waitReady(cfg, stopped); err != nil {
+		shutdown()
 		if runErr != nil {
 			err = fmt.Errorf("%w: %v", err, runErr)
 		}
-		return shutdown(err)
+		return err
+	}
+	if ctx.Err() != nil {
+		shutdown()
+		return runErr
 	}
 	if err := writeKubeconfig(*kubeconfigOut, serverURL, pki.caPEM, *token); err != nil {
-		return shutdown(err)
+		shutdown()
+		return err
 	}
 
 	fmt.Printf("Serving on %s\nKubeconfig: %s\n", serverURL, *kubeconfigOut)
 	select {
 	case <-ctx.Done(): // SIGTERM or SIGINT
-		return shutdown(runErr)
+		shutdown()
+		return runErr
 	case <-stopped:
 		if runErr == nil {
 			runErr = errors.New("the API server stopped by itself")
@@ -234,7 +245,8 @@ func startEtcd(dir string) (*embed.Etcd, string, error) {
 }
 
 // waitReady waits for /readyz, then for the system namespaces, and creates istio-system.
-func waitReady(ctx context.Context, cfg *rest.Config, stopped <-chan struct{}) error {
+func waitReady(cfg *rest.Config, stopped <-chan struct{}) error {
+	ctx := context.Background()
 	client, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return err
@@ -248,8 +260,6 @@ func waitReady(ctx context.Context, cfg *rest.Config, stopped <-chan struct{}) e
 			select {
 			case <-stopped:
 				return fmt.Errorf("the API server stopped while starting (waiting for %s)", what)
-			case <-ctx.Done():
-				return fmt.Errorf("stopped while starting (waiting for %s)", what)
 			case <-time.After(100 * time.Millisecond):
 			}
 		}
