@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
 import yaml from 'js-yaml';
 import { ROOT, egressctl, kubectlSkipReason, request } from '../helpers/server.ts';
 import { kubeApiserverSkipReason, kubectl, startKubeApiserver, type KubeApiserver } from '../helpers/kube-apiserver.ts';
@@ -160,6 +161,14 @@ describe('egressctl and kubectl against the real kube-apiserver', { skip: kubeAp
     assert.equal(s.code, 0, s.stderr);
     assert.equal(s.stdout, 'Created config egress-rule/default/dry (server dry run)\n');
     assert.deepEqual(await storedNames(), NAMES);
+  });
+
+  test('@kubernetes/client-node uses the same kubeconfig (CA data, token, context namespace)', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(server.kubeconfig);
+    assert.equal(kc.getContextObject(kc.getCurrentContext())?.namespace, 'default');
+    const list: any = await kc.makeApiClient(k8s.CustomObjectsApi).listNamespacedCustomObject({ group: 'config.istio.io', version: 'v1alpha2', namespace: 'default', plural: 'egressrules' });
+    assert.deepEqual(list.items.map((o: any) => o.metadata.name).sort(), NAMES);
   });
 
   test('the seed cleanup: egressctl delete egressrule wikipedia-range1 ... wikipedia-range5 -n default; kubectl then finds none', async () => {
