@@ -122,3 +122,28 @@ test('the cross-kind analysis is index-based: 100,000 mixed objects analyse with
   assert.equal(warnings.filter((w) => w.message.includes('never applies')).length, unrouted);
   assert.ok(unrouted > 10_000);
 });
+
+test('today\'s kinds: overlapping ServiceEntry addresses on a port, one host in two ServiceEntries, a subset no DestinationRule defines', () => {
+  restart();
+  const se = (name: string, spec: object, ns = 'default') => obj('ServiceEntry', name, spec, ns);
+  const warnings = messages([
+    se('wiki-a', { hosts: ['wiki-a.default.svc.cluster.local'], addresses: ['91.198.174.0/24'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] }),
+    se('wiki-b', { hosts: ['wiki-b'], addresses: ['91.198.174.192/27'], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }] }),
+    se('wiki-c', { hosts: ['wiki-c'], addresses: ['91.198.174.192/27'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }] }),
+    se('httpbin', { hosts: ['httpbin.org'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }] }, 'team'),
+    se('httpbin-again', { hosts: ['httpbin.org'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }] }),
+    // `reviews` in team is another host than `reviews` in default.
+    se('reviews', { hosts: ['reviews'], ports: [{ number: 9080, name: 'http', protocol: 'HTTP' }] }, 'team'),
+    se('reviews', { hosts: ['reviews.default.svc.cluster.local'], ports: [{ number: 9080, name: 'http', protocol: 'HTTP' }] }),
+    obj('DestinationRule', 'reviews', { host: 'reviews', subsets: [{ name: 'v1', labels: { version: 'v1' } }] }),
+    obj('VirtualService', 'reviews', { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: 50 }, { destination: { host: 'reviews.default.svc.cluster.local', subset: 'v2' }, weight: 50 }], mirror: { host: 'reviews', subset: 'v9' } }] }),
+    obj('VirtualService', 'other-ns', { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' } }] }] }, 'team'),
+  ]);
+  assert.deepEqual(warnings, [
+    'ServiceEntry team/httpbin serves host "httpbin.org", as default/httpbin-again (r.yaml document 5) does: Istio merges or picks between them, so one of them does not apply as written',
+    'ServiceEntry default/wiki-b: address 91.198.174.192/27 overlaps 91.198.174.0/24 of default/wiki-a (r.yaml document 1) on port 443',
+    'VirtualService default/reviews routes to subset "v2" of "reviews.default.svc.cluster.local" (spec.http[0].route[1].destination), but no DestinationRule for that host defines it: those requests fail (Istio\'s IST0101)',
+    'VirtualService default/reviews routes to subset "v9" of "reviews.default.svc.cluster.local" (spec.http[0].mirror), but no DestinationRule for that host defines it: those requests fail (Istio\'s IST0101)',
+    'VirtualService team/other-ns routes to subset "v1" of "reviews.team.svc.cluster.local" (spec.http[0].route[0].destination), but no DestinationRule for that host defines it: those requests fail (Istio\'s IST0101)',
+  ]);
+});
