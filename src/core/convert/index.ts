@@ -46,7 +46,7 @@ function classify(documents: readonly SourceDocument[], b: Build): Inputs {
     const kind = legacyKind(d.value);
     if (kind) {
       const r = validateInput(d, kind, b.opts.defaultNamespace);
-      for (const p of r.problems) b.notes.problem(d, kind, '', p);
+      for (const p of r.problems) b.notes.problem(d, whoOf(kind, d.value, b.opts.defaultNamespace), '', p);
       if (!r.object) continue;
       const key = `${kind}/${r.object.namespace}/${r.object.name}`;
       const first = names.get(key);
@@ -58,6 +58,13 @@ function classify(documents: readonly SourceDocument[], b: Build): Inputs {
     else if (isLegacyIngressRule(d.value)) b.notes.warn(d, 'IngressRule', '', 'Istio 0.x never stored IngressRules (they had no CRD; Pilot made them from Kubernetes Ingresses): passed through unchanged');
   }
   return inputs;
+}
+
+/** `Kind/namespace/name` of an object that may not be valid (`Kind` alone without a name). */
+function whoOf(kind: string, value: unknown, defaultNamespace: string): string {
+  const m = (value as { metadata?: { name?: unknown; namespace?: unknown } }).metadata;
+  if (typeof m !== 'object' || m === null || typeof m.name !== 'string' || m.name === '') return kind;
+  return describe(kind, typeof m.namespace === 'string' && m.namespace ? m.namespace : defaultNamespace, m.name);
 }
 
 function placeText(d: SourceDocument): string {

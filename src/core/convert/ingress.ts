@@ -6,9 +6,10 @@
 // - Gateway: named after the Ingress, selector `istio: ingressgateway` (today's ingress gateway;
 //   0.x's pods were labelled `istio: ingress`); an HTTP server on port 80 for the Ingress's hosts,
 //   and an HTTPS server on 443 per `tls` entry, its certificate from the Secret (credentialName).
-// - One VirtualService per host of the rules (`*` for rules without a host and for the default
-//   backend, which comes last), bound to that Gateway, so that Ingresses for different hosts never
-//   share a VirtualService host.
+// - One VirtualService per host of the rules, bound to that Gateway, so that Ingresses for
+//   different hosts never share a VirtualService host: the host's own paths, then the paths of
+//   rules without a host, then the default backend, which is how an Ingress serves a host. Rules
+//   without a host and the default backend also get a VirtualService for `*`.
 // - Paths: pathType Exact -> exact; Prefix -> the path itself exactly or as a `/`-ended prefix
 //   (Kubernetes' element-wise prefix); none or ImplementationSpecific -> as Istio 0.x read them:
 //   ending in `.*` a prefix (without `.*`), otherwise exact; no path -> prefix `/`.
@@ -127,6 +128,10 @@ function routesByHost(spec: Obj, c: Ctx): Map<string, Obj[]> {
     const be = backendOf(fallback, path, c);
     if (be) add('*', { route: [{ destination: destinationOf(be, path, c) }] });
   }
+  // Rules without a host and the default backend serve every host: each host's own routes come
+  // first, then those.
+  const any = groups.get('*') ?? [];
+  for (const [host, routes] of groups) if (host !== '*') groups.set(host, [...routes, ...any]);
   return groups;
 }
 

@@ -87,6 +87,14 @@ function dropStatus(meta: unknown): void {
   if (Object.keys(a).length === 0) delete (meta as Obj).annotations;
 }
 
+/** Sets a key of an object as its first one (a pod template's metadata goes before its spec). */
+function setFirst(o: Obj, key: string, value: unknown): void {
+  const rest = Object.entries(o).filter(([k]) => k !== key);
+  for (const [k] of rest) delete o[k];
+  o[key] = value;
+  for (const [k, v] of rest) o[k] = v;
+}
+
 /** The `-i` argument of an istio-init container (undefined when it has none). */
 function initRanges(init: Obj | undefined): string | undefined {
   const args = Array.isArray(init?.args) ? init!.args.map(String) : [];
@@ -129,7 +137,7 @@ export function uninject(value: Obj): UninjectResult {
     if (isObject(jobMeta) && Object.keys(jobMeta).length === 0) delete (at(copy, ['spec', 'jobTemplate']) as Obj).metadata;
   }
   const holder = path.length ? (at(copy, path) as Obj) : copy;
-  if (!isObject(holder.metadata)) holder.metadata = {};
+  if (!isObject(holder.metadata)) setFirst(holder, 'metadata', {});
   const podMeta = holder.metadata as Obj;
   dropStatus(podMeta);
   if (!isObject(podMeta.annotations)) podMeta.annotations = {};
