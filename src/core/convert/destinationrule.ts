@@ -8,6 +8,7 @@
 // - An EgressRule `https` port, kept as TLS origination, gives a port-level `tls: {mode: SIMPLE}`.
 // Subsets are named after their labels (names.ts), sorted by name.
 import type { SourceDocument } from '../stream.ts';
+import type { OutputObject } from './types.ts';
 import type { Build } from './build.ts';
 import { hostObjectName, labelsKey, uniqueSubsetNames } from './names.ts';
 import { mergePolicy } from './trafficpolicy.ts';
@@ -124,3 +125,18 @@ export class DestinationRules {
   }
 }
 
+
+/**
+ * A DestinationRule in another namespace than its service's applies today only to the clients of
+ * its own namespace (Istio looks one up in the client's namespace, then the service's), where a
+ * 0.x policy or route applied to every client: a warning at its first source.
+ */
+export function warnCrossNamespace(b: Build, objects: readonly OutputObject[]): void {
+  for (const o of objects) {
+    if (o.kind !== 'DestinationRule') continue;
+    const host = String(o.spec.host);
+    const m = new RegExp(`^[^.]+\\.([^.]+)\\.svc\\.${b.domain.replace(/[.]/g, '\\.')}$`).exec(host);
+    if (!m || m[1] === o.namespace) continue;
+    b.notes.warn(o.sources[0]!, `DestinationRule/${o.namespace}/${o.name}`, 'spec.host', `${host} is a service of namespace ${m[1]}: a DestinationRule in ${o.namespace} applies only to clients in ${o.namespace} today (Istio looks in the client's namespace, then the service's), where Istio 0.x applied it to every client; routes to its subsets from other namespaces would fail`);
+  }
+}

@@ -12,7 +12,7 @@ import type { SourceDocument } from '../stream.ts';
 import { Build } from './build.ts';
 import { checkObjects } from './check.ts';
 import { convertDestinationPolicy } from './destinationpolicy.ts';
-import { DestinationRules } from './destinationrule.ts';
+import { DestinationRules, warnCrossNamespace } from './destinationrule.ts';
 import { convertIngress, isIngress, ServicePorts } from './ingress.ts';
 import { legacyKind, validateInput, type LegacyObject } from './input.ts';
 import { settleNames } from './names.ts';
@@ -131,6 +131,7 @@ export function convertDocuments(documents: readonly SourceDocument[], opts: Con
   const workloads = convertWorkloads(inputs.workloads, b);
   settleNames(b.objects);
   for (const f of b.afterNaming) f();
+  warnCrossNamespace(b, b.objects);
   checkObjects(b.objects, notes);
 
   for (const o of inputs.legacy) count(counts, o.kind);

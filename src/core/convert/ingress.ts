@@ -187,7 +187,7 @@ export function convertIngress(d: SourceDocument, b: Build, services: ServicePor
     kind: 'Gateway', namespace, baseName: labelName(name), nameKey: `Ingress/${name}`,
     spec: { selector: { ...GATEWAY_SELECTOR }, servers: serversOf(spec, hosts, c) }, sources: [d],
   });
-  b.notes.warn(d, c.who, '', `served by today's ingress gateway (selector istio: ingressgateway) through Gateway ${namespace}/${gateway.baseName}, where Istio 0.x used its istio-ingress pods (istio: ingress)`);
+  b.afterNaming.push(() => b.notes.warn(d, c.who, '', `served by today's ingress gateway (selector istio: ingressgateway) through Gateway ${namespace}/${gateway.name}, where Istio 0.x used its istio-ingress pods (istio: ingress)`));
   for (const [host, http] of groups) {
     const vs = b.add({
       kind: 'VirtualService', namespace,
