@@ -7,7 +7,6 @@
 // (destinationpolicy.ts), name the subsets, emit VirtualServices and DestinationRules, convert
 // Ingresses (ingress.ts) and un-inject workloads (workload.ts); settle object names; check every
 // object with today's rules (check.ts); write the stream (output.ts).
-import type { Problem } from '../errors.ts';
 import type { SourceDocument } from '../stream.ts';
 import { Build } from './build.ts';
 import { checkObjects } from './check.ts';
@@ -114,6 +113,28 @@ function count(counts: Record<string, number>, key: string, n = 1): void {
   if (n > 0) counts[key] = (counts[key] ?? 0) + n;
 }
 
+/** What each document becomes: its workload rewritten, the objects written at it, or itself. */
+function replacements(inputs: Inputs, ingresses: ReadonlySet<SourceDocument>, workloads: ReadonlyMap<SourceDocument, unknown>, b: Build): (d: SourceDocument) => Replacement {
+  const legacyDocs = new Set(inputs.legacy.map((o) => o.doc));
+  const placed = objectsByPlace(b.objects);
+  return (d) => {
+    if (workloads.has(d)) return { objects: [workloads.get(d)] };
+    if (legacyDocs.has(d) || ingresses.has(d)) return { objects: (placed.get(d) ?? []).map(manifest) };
+    return { raw: true };
+  };
+}
+
+/** Inputs converted by kind, objects written by kind, and the documents left as they were. */
+function countAll(documents: readonly SourceDocument[], inputs: Inputs, ingresses: number, workloads: number, b: Build, replacement: (d: SourceDocument) => Replacement): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const o of inputs.legacy) count(counts, o.kind);
+  count(counts, 'Ingress', ingresses);
+  count(counts, 'workload', workloads);
+  for (const o of b.objects) count(counts, o.kind);
+  count(counts, 'unchanged', documents.filter((d) => 'raw' in replacement(d)).length);
+  return counts;
+}
+
 /**
  * Converts a parsed stream. The output keeps the input's order (output.ts says how); every object
  * written passes today's checks, or the result has problems and no text.
@@ -122,9 +143,8 @@ export function convertDocuments(documents: readonly SourceDocument[], opts: Con
   const order = new Map(documents.map((d, i) => [d, i]));
   const notes = new Notes((d) => order.get(d) ?? 0);
   const b = new Build(opts, notes, (d) => order.get(d) ?? 0);
-  const counts: Record<string, number> = {};
   const inputs = classify(documents, b);
-  if (notes.problemCount > 0) return { text: '', ...notes.result(), counts };
+  if (notes.problemCount > 0) return { text: '', ...notes.result(), counts: {} };
 
   convertConfig(inputs.legacy, b);
   const ingresses = new Set(inputs.ingresses.filter((d) => convertIngress(d, b, inputs.services)));
@@ -134,22 +154,9 @@ export function convertDocuments(documents: readonly SourceDocument[], opts: Con
   warnCrossNamespace(b, b.objects);
   checkObjects(b.objects, notes);
 
-  for (const o of inputs.legacy) count(counts, o.kind);
-  count(counts, 'Ingress', ingresses.size);
-  count(counts, 'workload', workloads.size);
-  for (const o of b.objects) count(counts, o.kind);
-  const legacyDocs = new Set(inputs.legacy.map((o) => o.doc));
-  const placed = objectsByPlace(b.objects);
-  const replacement = (d: SourceDocument): Replacement => {
-    if (workloads.has(d)) return { objects: [workloads.get(d)] };
-    if (legacyDocs.has(d) || ingresses.has(d)) return { objects: (placed.get(d) ?? []).map(manifest) };
-    return { raw: true };
-  };
-  const unchanged = documents.filter((d) => 'raw' in replacement(d)).length;
-  count(counts, 'unchanged', unchanged);
+  const replacement = replacements(inputs, ingresses, workloads, b);
+  const counts = countAll(documents, inputs, ingresses.size, workloads.size, b, replacement);
   const result = notes.result();
   if (result.problems.length > 0) return { text: '', ...result, counts };
   return { text: renderStream(documents, replacement), ...result, counts };
 }
-
-export type { Problem };

@@ -36,6 +36,14 @@ export function byPrecedence(order: (r: RouteRule) => number) {
     (b.spec.precedence ?? 0) - (a.spec.precedence ?? 0) || cmp(a.name, b.name) || cmp(a.namespace, b.namespace) || order(a) - order(b);
 }
 
+/** The name of the last route that sends the rest to the host: `default`, unless a rule has it. */
+function fallbackName(rules: readonly Planned[]): string {
+  const taken = new Set(rules.map((p) => p.rule.name));
+  let name = 'default';
+  for (let i = 2; taken.has(name); i++) name = `default-${i}`;
+  return name;
+}
+
 export class VirtualServices {
   private readonly groups = new Map<string, Planned[]>();
 
@@ -79,7 +87,7 @@ export class VirtualServices {
       const { host } = sorted[0]!;
       const namespace = sorted[0]!.rule.namespace;
       const http = sorted.map((p) => httpRouteOf(p.rule.spec, this.context(p)));
-      if (http.every((h) => h.match !== undefined)) http.push({ name: 'default', route: [{ destination: { host } }] });
+      if (http.every((h) => h.match !== undefined)) http.push({ name: fallbackName(sorted), route: [{ destination: { host } }] });
       for (const p of sorted) this.warnMetadata(p);
       this.b.add({
         kind: 'VirtualService',
