@@ -205,3 +205,21 @@ test('a stream parsed from text with odd values converts or reports problems', (
   assert.equal(r.text, '');
   assert.deepEqual([...new Set(r.problems.map((p) => p.place.document))], [1, 2, 3]);
 });
+
+test('a name that a VirtualService of the input already has is not taken again', () => {
+  const text = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews}
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews}
+---
+${rule('r', '  httpReqTimeout: {simpleTimeout: {timeout: 1s}}\n')}`;
+  const r = convertText(text);
+  const names = (yaml.loadAll(r.text) as Obj[]).map((o) => o.metadata.name);
+  assert.equal(names[0], 'reviews');
+  assert.match(names[1], /^reviews-[0-9a-f]{8}$/);
+  assert.match(r.warnings.map((w) => w.message).join('\n'), /reviews is the name of a VirtualService already in the input: named reviews-[0-9a-f]{8}/);
+});

@@ -14,7 +14,7 @@ import { convertDestinationPolicy } from './destinationpolicy.ts';
 import { DestinationRules, warnCrossNamespace } from './destinationrule.ts';
 import { convertIngress, isIngress, ServicePorts } from './ingress.ts';
 import { legacyKind, validateInput, type LegacyObject } from './input.ts';
-import { settleNames } from './names.ts';
+import { settleNames, takenKey } from './names.ts';
 import { describe, Notes } from './notes.ts';
 import { manifest, objectsByPlace, renderStream, type Replacement } from './output.ts';
 import { convertEgressRule, warnDuplicateDestinations } from './serviceentry.ts';
@@ -34,14 +34,18 @@ interface Inputs {
   ingresses: SourceDocument[];
   workloads: SourceDocument[];
   services: ServicePorts;
+  /** Names of today's kinds that documents of the input already have (takenKey). */
+  taken: Set<string>;
 }
 
 /** Sorts the documents by what convert does with them, validating the 0.x ones. */
 function classify(documents: readonly SourceDocument[], b: Build): Inputs {
-  const inputs: Inputs = { legacy: [], ingresses: [], workloads: [], services: new ServicePorts() };
+  const inputs: Inputs = { legacy: [], ingresses: [], workloads: [], services: new ServicePorts(), taken: new Set() };
   const names = new Map<string, LegacyObject>();
   for (const d of documents) {
     inputs.services.add(d.value, b.opts.defaultNamespace);
+    const existing = modernName(d.value, b.opts.defaultNamespace);
+    if (existing) inputs.taken.add(existing);
     const kind = legacyKind(d.value);
     if (kind) {
       const r = validateInput(d, kind, b.opts.defaultNamespace);
@@ -64,6 +68,14 @@ function whoOf(kind: string, value: unknown, defaultNamespace: string): string {
   const m = (value as { metadata?: { name?: unknown; namespace?: unknown } }).metadata;
   if (typeof m !== 'object' || m === null || typeof m.name !== 'string' || m.name === '') return kind;
   return describe(kind, typeof m.namespace === 'string' && m.namespace ? m.namespace : defaultNamespace, m.name);
+}
+
+/** The takenKey of a document that is already an object of today's Istio networking kinds. */
+function modernName(v: unknown, defaultNamespace: string): string | undefined {
+  const o = v as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+  if (typeof v !== 'object' || v === null || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('networking.istio.io/')) return undefined;
+  if (typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') return undefined;
+  return takenKey(o.kind, typeof o.metadata.namespace === 'string' && o.metadata.namespace ? o.metadata.namespace : defaultNamespace, o.metadata.name);
 }
 
 function placeText(d: SourceDocument): string {
@@ -149,7 +161,9 @@ export function convertDocuments(documents: readonly SourceDocument[], opts: Con
   convertConfig(inputs.legacy, b);
   const ingresses = new Set(inputs.ingresses.filter((d) => convertIngress(d, b, inputs.services)));
   const workloads = convertWorkloads(inputs.workloads, b);
-  settleNames(b.objects);
+  for (const o of settleNames(b.objects, inputs.taken)) {
+    b.notes.warn(o.sources[0]!, `${o.kind}/${o.namespace}/${o.name}`, 'metadata.name', `${o.baseName} is the name of a ${o.kind} already in the input: named ${o.name}`);
+  }
   for (const f of b.afterNaming) f();
   warnCrossNamespace(b, b.objects);
   checkObjects(b.objects, notes);

@@ -104,20 +104,35 @@ interface Nameable {
   name: string;
 }
 
+/** The key of a name taken by a document of the input. */
+export function takenKey(kind: string, namespace: string, name: string): string {
+  return `${kind}\u0000${namespace}\u0000${name}`;
+}
+
 /**
  * Settles object names: within a kind and namespace, objects standing for different things that
  * want the same name (`*.foo.com` and `wildcard.foo.com`; an Ingress and a host) each get a hashed
- * one. Gateways' names are DNS-1123 labels, the others' subdomains.
+ * one, and so does an object whose name a document of the input already has (`taken`, see
+ * takenKey). Gateways' names are DNS-1123 labels, the others' subdomains. Returns the objects
+ * renamed because of `taken`.
  */
-export function settleNames(objects: readonly Nameable[]): void {
-  const groups = new Map<string, Nameable[]>();
+export function settleNames<T extends Nameable>(objects: readonly T[], taken: ReadonlySet<string> = new Set()): T[] {
+  const groups = new Map<string, T[]>();
   for (const o of objects) {
     const key = `${o.kind}\u0000${o.namespace}`;
     groups.set(key, [...(groups.get(key) ?? []), o]);
   }
+  const renamed: T[] = [];
   for (const group of groups.values()) {
     const max = group[0]!.kind === 'Gateway' ? LABEL_MAX : SUBDOMAIN_MAX;
     const names = spreadCollisions(new Map(group.map((o) => [o.nameKey, o.baseName])), max);
-    for (const o of group) o.name = names.get(o.nameKey)!;
+    for (const o of group) {
+      o.name = names.get(o.nameKey)!;
+      if (taken.has(takenKey(o.kind, o.namespace, o.name))) {
+        o.name = withHash(o.name, o.nameKey, max);
+        renamed.push(o);
+      }
+    }
   }
+  return renamed;
 }
