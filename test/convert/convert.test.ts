@@ -223,3 +223,10 @@ ${rule('r', '  httpReqTimeout: {simpleTimeout: {timeout: 1s}}\n')}`;
   assert.match(names[1], /^reviews-[0-9a-f]{8}$/);
   assert.match(r.warnings.map((w) => w.message).join('\n'), /reviews is the name of a VirtualService already in the input: named reviews-[0-9a-f]{8}/);
 });
+
+test('a problem in one route of a merged VirtualService is placed at the RouteRule it came from', () => {
+  const text = [rule('fine', '  precedence: 2\n  httpReqTimeout: {simpleTimeout: {timeout: 1s}}\n'), rule('bad', '  httpFault:\n    abort: {percent: 5, httpStatus: 150}\n')].join('---\n');
+  const r = convertText(text, {}, 'two.yaml');
+  assert.deepEqual(r.problems.map((p) => p.place.document), [2]);
+  assert.match(r.problems[0]!.message, /spec\.http\[1\]\.fault\.abort\.httpStatus/);
+});

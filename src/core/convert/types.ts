@@ -47,4 +47,6 @@ export interface OutputObject {
   sources: SourceDocument[];
   /** Creation order, for a stable order among objects written at one place. */
   seq: number;
+  /** Where parts of the spec came from (`spec.http[2]` -> its RouteRule), for the places of problems. */
+  partSources?: ReadonlyMap<string, SourceDocument>;
 }

@@ -96,6 +96,7 @@ export class VirtualServices {
         nameKey: host,
         spec: { hosts: [host], http },
         sources: this.b.inOrder(sorted.map((p) => p.rule.doc)),
+        partSources: new Map(sorted.map((p, i) => [`spec.http[${i}]`, p.rule.doc])),
       });
     }
   }
