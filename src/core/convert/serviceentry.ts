@@ -10,8 +10,8 @@
 //   DNS resolution refuses.
 // - location MESH_EXTERNAL.
 // - An EgressRule for `*` (every host) has no ServiceEntry today: it is dropped with a warning.
-import type { EgressRulePort } from '../egressrule.ts';
-import { isCidrService, isBareIPv4 } from '../egressrule.ts';
+import type { EgressRulePort } from '../kinds/egressrule.ts';
+import { isCidrService, isBareIPv4 } from '../kinds/egressrule.ts';
 import type { Build } from './build.ts';
 import type { DestinationRules } from './destinationrule.ts';
 import { egressRuleHost } from './hosts.ts';

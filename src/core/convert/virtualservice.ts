@@ -8,7 +8,7 @@
 //   routed unmatched requests to the service, where today's VirtualService would answer 404.
 // - A rule for a CIDR block is dropped with a warning: 0.x route rules acted on HTTP only, and CIDR
 //   egress rules carried TCP only.
-import { isCidrService } from '../egressrule.ts';
+import { isCidrService } from '../kinds/egressrule.ts';
 import type { IstioService } from '../kinds/istio-service.ts';
 import type { Build } from './build.ts';
 import type { DestinationRules } from './destinationrule.ts';
