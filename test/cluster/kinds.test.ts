@@ -189,3 +189,91 @@ describe('RouteRule, DestinationPolicy and mixed streams', () => {
     await kubectl(server, ['delete', 'destinationpolicy', 'by-kubectl']);
   });
 });
+
+describe("today's kinds: every verb on ServiceEntry, VirtualService, DestinationRule, Gateway", () => {
+  let server: TestServer;
+  let env: Record<string, string>;
+  before(async () => {
+    server = await startServer();
+    env = { KUBECONFIG: server.kubeconfig, NO_COLOR: '1' };
+  });
+  after(() => server.stop());
+
+  const MODERN = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: wikipedia
+spec:
+  hosts: ["*.wikipedia.org"]
+  ports:
+  - number: 443
+    name: tls
+    protocol: TLS
+  resolution: NONE
+  location: MESH_EXTERNAL
+---
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata:
+  name: reviews
+spec:
+  host: reviews
+  subsets:
+  - name: v1
+    labels: {version: v1}
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: VirtualService
+metadata:
+  name: reviews
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews, subset: v1}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: web
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 80, name: http, protocol: HTTP}
+    hosts: ["*"]
+`;
+
+  test('create (older versions read, sent as v1), get with the wide columns, -o name, delete by short name and by file', async () => {
+    const c = await egressctl(['create', '-f', '-'], { env, input: MODERN });
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal(c.stdout.trimEnd().split('\n').map((l) => l.replace(/ at revision \d+$/, '')).join('\n'), [
+      'Created config service-entry/default/wikipedia',
+      'Created config destination-rule/default/reviews',
+      'Created config virtual-service/default/reviews',
+      'Created config gateway/default/web',
+    ].join('\n'));
+    assert.equal((await server.get('/apis/networking.istio.io/v1/namespaces/default/destinationrules/reviews')).apiVersion, 'networking.istio.io/v1');
+    const se = await egressctl(['get', 'se', '-o', 'wide'], { env });
+    assert.match(se.stdout, /^NAME\s+KIND\s+NAMESPACE\s+HOSTS\s+LOCATION\s+RESOLUTION\s+AGE\nwikipedia\s+ServiceEntry\.v1\.networking\.istio\.io\s+default\s+\*\.wikipedia\.org\s+MESH_EXTERNAL\s+NONE\s+\d+s\n$/);
+    const vs = await egressctl(['get', 'vs', '-o', 'wide'], { env });
+    assert.match(vs.stdout, /\nreviews\s+VirtualService\.v1\.networking\.istio\.io\s+default\s+<none>\s+reviews\s+/);
+    assert.equal((await egressctl(['get', 'gateways.networking.istio.io', '-o', 'name'], { env })).stdout, 'gateway.networking.istio.io/web\n');
+    const d = await egressctl(['delete', 'dr', 'reviews'], { env });
+    assert.equal(d.stdout, 'Deleted config: dr reviews\n');
+    const f = await egressctl(['delete', '-f', '-'], { env, input: MODERN.split('---\n').filter((x) => !x.includes('DestinationRule')).join('---\n') });
+    assert.equal(f.code, 0, f.stderr);
+    for (const p of ['serviceentries', 'virtualservices', 'destinationrules', 'gateways']) assert.deepEqual((await server.get(`/apis/networking.istio.io/v1/namespaces/default/${p}`)).items, [], p);
+  });
+
+  test("today's rules before sending: errors stop everything, Istio's warnings are printed and the object is sent", async () => {
+    const bad = await egressctl(['create', '-f', '-'], { env, input: 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: bad}\nspec:\n  hosts: ["*"]\n  ports: [{number: 70000, name: x, protocol: QUIC}]\n' });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /invalid host \*/);
+    assert.match(bad.stderr, /unsupported protocol: QUIC/);
+    assert.deepEqual((await server.get('/apis/networking.istio.io/v1/namespaces/default/serviceentries')).items, []);
+    const warned = await egressctl(['create', '-f', '-'], { env, input: 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: partial}\nspec:\n  hosts: ["*google.com"]\n  ports: [{number: 443, name: tls, protocol: TLS}]\n' });
+    assert.equal(warned.code, 0, warned.stderr);
+    assert.match(warned.stderr, /^Warning: <stdin>: document 1 \(line 1\): .*partial wildcard "\*google\.com" not allowed/);
+    assert.match(warned.stdout, /^Created config service-entry\/default\/partial/);
+  });
+});
