@@ -18,6 +18,7 @@ export function registerServe(program: Command, io: IO): void {
     .option('--insecure-http', 'serve plain HTTP without authentication (loopback only)', false)
     .option('--pod-cidrs <list>', 'comma-separated pod CIDRs, one node per block (spec.podCIDR/podCIDRs); default: one node without')
     .option('--service-cidr <cidr>', 'the service IP range (ServiceCIDR, and the range named in Service allocation errors)', '10.96.0.0/12')
+    .option('--recover-data', 'start even if part of --data cannot be read: keep a copy of each damaged file (FILE.damaged-TIME) and drop what cannot be read, saying what', false)
     .option('--without-crds', 'start without the Istio CRDs (a cluster where Istio is not installed)', false)
     .option('--fault-injection', 'enable the /_egressctl/faults and /_egressctl/requests test endpoints', false);
   addGlobalOptions(cmd, { cluster: false });
@@ -52,6 +53,7 @@ Examples:
       serviceCidr: raw.serviceCidr as string,
       withoutCrds: raw.withoutCrds === true,
       faultInjection: raw.faultInjection === true,
+      recoverData: raw.recoverData === true,
       verbosity: ctx.global.verbosity,
     }, io);
   });
