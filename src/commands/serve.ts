@@ -11,7 +11,7 @@ export function registerServe(program: Command, io: IO): void {
     .usage('[flags]')
     .option('--listen <host:port>', 'address to listen on (port 0 = any free port)', '127.0.0.1:0')
     .option('--data <dir>', 'keep the state (and the generated certificates) in this directory; default: memory only')
-    .option('--kubeconfig-out <file>', 'write the kubeconfig for this server here (mode 0600; context egressctl-local); default: DIR/kubeconfig with --data DIR, else a temporary file removed when the server stops')
+    .option('--kubeconfig-out <file>', 'write the kubeconfig for this server here (mode 0600; context egressctl-local, made current; an existing kubeconfig keeps its other entries, as kind merges); default: DIR/kubeconfig with --data DIR, else a temporary file removed when the server stops')
     .option('--tls-cert <file>', 'serving certificate (PEM, may include the chain); default: one made with openssl')
     .option('--tls-key <file>', 'private key of --tls-cert (PEM)')
     .option('--token <token>', 'bearer token clients must send (default: a random one, written to the kubeconfig)')

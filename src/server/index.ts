@@ -16,7 +16,7 @@ import { ResourceApi } from './handlers.ts';
 import { createApiServer, type ApiServer } from './http.ts';
 import { ensureCertificates, loadCertificates, type TlsMaterial } from './tls.ts';
 import { Faults } from './faults.ts';
-import { kubeconfigTargetProblem, kubeconfigText, writeKubeconfig } from './kubeconfig.ts';
+import { kubeconfigTargetProblem, mergeKubeconfig, readExisting, writeKubeconfig } from './kubeconfig.ts';
 import { fsError, fsProblem, isFsError } from '../io/fs-errors.ts';
 
 export interface ServeOptions {
@@ -222,7 +222,7 @@ export async function runServe(o: ServeOptions, io: IO): Promise<void> {
     // The kubeconfig is written before the URL is announced; if it cannot be, the server closes.
     kubeconfigFile = o.kubeconfigOut !== undefined ? resolve(io.cwd, o.kubeconfigOut) : dataDir ? join(dataDir, 'kubeconfig') : join(makeTempDir(), 'kubeconfig');
     try {
-      writeKubeconfig(kubeconfigFile, kubeconfigText({ server: url, ca: tls?.ca, token, insecureSkipTlsVerify: !tls }));
+      writeKubeconfig(kubeconfigFile, mergeKubeconfig(readExisting(kubeconfigFile), { server: url, ca: tls?.ca, token, insecureSkipTlsVerify: !tls }));
     } catch (e) {
       const words = { ENOENT: `the directory ${dirname(kubeconfigFile)} does not exist` };
       if (o.kubeconfigOut !== undefined) throw fsError('--kubeconfig-out', o.kubeconfigOut, e, undefined, words);
