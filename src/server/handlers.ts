@@ -8,7 +8,8 @@ import { mediaType, parseBody, parseJson, parseYaml } from './body.ts';
 import { applyMerge, jsonPatch, mergePatch } from './patch.ts';
 import { parseFieldSelector, parseLabelSelector, type Matcher } from './selectors.ts';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.ts';
-import { NAMESPACES_KEY, UNDELETABLE, newNamespace, prepareService, type ClusterNetwork } from './builtins.ts';
+import { NAMESPACES_KEY, UNDELETABLE, newNamespace, type ClusterNetwork } from './builtins.ts';
+import { prepareService } from './services.ts';
 import type { Obj, Store, Watcher } from './store.ts';
 import { canonicalEqual } from '../core/compare.ts';
 
