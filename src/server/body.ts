@@ -8,11 +8,11 @@ export function mediaType(contentType: string | undefined): string {
 }
 
 /** Decodes a POST/PUT body (JSON, or YAML as kube-apiserver also accepts). */
-export function parseBody(raw: Buffer, contentType: string | undefined, kind: string): unknown {
+export function parseBody(raw: Buffer, contentType: string | undefined, kind: string, apiVersion = 'v1'): unknown {
   const mt = mediaType(contentType);
   if (mt === '' || mt === 'application/json' || mt === '*/*') return parseJson(raw, kind);
   if (mt === 'application/yaml') return parseYaml(raw, kind);
-  if (mt === PROTOBUF_CONTENT_TYPE && protobufKindSupported(kind)) return decodeProtobuf(raw, kind);
+  if (mt === PROTOBUF_CONTENT_TYPE && protobufKindSupported(kind, apiVersion)) return decodeProtobuf(raw, kind);
   throw errors.unsupportedMediaType(mt, false);
 }
 

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { formatCidr, formatIPv4, parseCidr, type Cidr } from '../core/cidr.ts';
 import { SERVICES_KEY } from './services.ts';
+import { ensureDefaultServiceAccount } from './prepare.ts';
 import { UsageError } from '../core/errors.ts';
 import { CRD_TYPE, ISTIO_TYPES, SERVICE_CIDR_TYPE, typeKey, type ResourceType } from './resources.ts';
 import { now } from './objects.ts';
@@ -87,6 +88,7 @@ export function seed(store: Store, net: ClusterNetwork, withCrds: boolean): void
       o.metadata.creationTimestamp = now();
       store.put(NAMESPACES_KEY, o);
     }
+    ensureDefaultServiceAccount(store, ns);
   }
   if (!store.get(SERVICES_KEY, 'default', 'kubernetes')) {
     const ip = formatIPv4(net.serviceCidr.base + 1);
@@ -130,10 +132,3 @@ export function seed(store: Store, net: ClusterNetwork, withCrds: boolean): void
 
 /** Ephemeral (regenerated at start, never persisted) type keys. */
 export const EPHEMERAL = new Set([NODES_KEY, typeKey(SERVICE_CIDR_TYPE), typeKey(CRD_TYPE)]);
-
-export function newNamespace(obj: Obj): void {
-  const name = obj.metadata.name;
-  obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': name };
-  obj.spec = { finalizers: ['kubernetes'] };
-  obj.status = { phase: 'Active' };
-}

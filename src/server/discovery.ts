@@ -1,7 +1,6 @@
 // API discovery: /api, /apis (legacy, or aggregated apidiscovery.k8s.io/v2 when asked for), the
 // per-group-version APIResourceLists, /apis/GROUP, and /version.
-import { createHash } from 'node:crypto';
-import { groupVersion, verbs, type Catalog, type ResourceType } from './resources.ts';
+import { groupVersion, storageVersionHash, verbs, type Catalog, type ResourceType } from './resources.ts';
 
 export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
@@ -21,15 +20,12 @@ export const VERSION_INFO = {
   platform: 'linux/amd64',
 };
 
-function storageHash(t: ResourceType): string {
-  return createHash('sha256').update(`${t.group}/${t.version}/${t.kind}`).digest('base64').slice(0, 11);
-}
-
 function legacyResource(t: ResourceType): Record<string, unknown> {
   const r: Record<string, unknown> = { name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: verbs(t) };
   if (t.shortNames) r.shortNames = t.shortNames;
   if (t.categories) r.categories = t.categories;
-  r.storageVersionHash = storageHash(t);
+  const hash = storageVersionHash(t);
+  if (hash) r.storageVersionHash = hash;
   return r;
 }
 

@@ -4,12 +4,16 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { ApiError, errors, successStatus } from './status.ts';
 import { groupVersion, typeKey, type ResourceType } from './resources.ts';
 import { carryOver, decodeObject, fieldValidation, isDryRun, now, stampNew, validateMeta } from './objects.ts';
+import { afterCreate, bumpTemplateGeneration, hasGeneration, newGeneration, prepareObject } from './prepare.ts';
+import { answerReview } from './reviews.ts';
+import { PatchError, strategicMergePatch } from './strategic.ts';
+import { SCHEMAS } from './schema.ts';
+import { fieldsOf, unsupportedFieldMessage } from './fields.ts';
 import { mediaType, parseBody, parseJson, parseYaml } from './body.ts';
 import { applyMerge, jsonPatch, mergePatch } from './patch.ts';
 import { parseFieldSelector, parseLabelSelector, type Matcher } from './selectors.ts';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.ts';
-import { NAMESPACES_KEY, UNDELETABLE, newNamespace, type ClusterNetwork } from './builtins.ts';
-import { prepareService } from './services.ts';
+import { NAMESPACES_KEY, UNDELETABLE, type ClusterNetwork } from './builtins.ts';
 import type { Obj, Store, Watcher } from './store.ts';
 import { canonicalEqual } from '../core/compare.ts';
 
@@ -36,13 +40,6 @@ function json(status: number, body: unknown, warnings: string[] = []): ApiRespon
   return r;
 }
 
-function fieldExtras(t: ResourceType): Record<string, (o: Obj) => string> {
-  if (t.kind === 'Namespace') return { 'status.phase': (o) => o.status?.phase ?? '' };
-  if (t.kind === 'Service') return { 'spec.type': (o) => o.spec?.type ?? '', 'spec.clusterIP': (o) => o.spec?.clusterIP ?? '' };
-  if (t.kind === 'Node') return { 'spec.unschedulable': (o) => String(!!o.spec?.unschedulable) };
-  return {};
-}
-
 interface ContinueToken {
   rv: number;
   start: string;
@@ -62,14 +59,43 @@ function decodeContinue(s: string): ContinueToken {
   }
 }
 
+const RETURN_DELETED = new Set(['Pod', 'Service', 'ServiceAccount']);
+
+/** An object as the type's group-version shows it (extensions/v1beta1 shows apps/v1's objects). */
+function present(t: ResourceType, o: Obj): Obj {
+  if (!t.storedAs) return o;
+  return { ...o, apiVersion: groupVersion(t) };
+}
+
+/** An object as it is stored: in its storage group-version. */
+function toStorage(t: ResourceType, o: Obj): void {
+  if (t.storedAs) o.apiVersion = groupVersion(t.storedAs);
+}
+
+/** A strategic merge patch on a built-in kind, with kube-apiserver's status for a patch that cannot be applied. */
+function strategic(t: ResourceType, current: Obj, patch: Obj): Obj {
+  try {
+    return strategicMergePatch(current, patch, t.schema ? SCHEMAS[t.schema] : undefined);
+  } catch (e) {
+    if (!(e instanceof PatchError)) throw e;
+    if (e.status === 400) throw errors.badRequest(e.message);
+    if (e.status === 422) throw new ApiError(422, 'Invalid', e.message);
+    throw errors.internal(e.message);
+  }
+}
+
 export class ResourceApi {
   /** Open watch responses, ended on shutdown. */
   readonly watches = new Set<ServerResponse>();
 
-  constructor(private readonly store: Store, private readonly net: ClusterNetwork) {}
+  constructor(readonly store: Store, readonly net: ClusterNetwork) {}
 
   async handle(t: ResourceType, ns: string | undefined, name: string | undefined, req: ApiRequest, res: ServerResponse): Promise<ApiResponse | typeof STREAMED> {
     const allNamespaces = t.namespaced && ns === undefined;
+    if (t.review) {
+      if (req.method !== 'POST' || name !== undefined) throw errors.methodNotAllowed();
+      return this.review(t, req);
+    }
     switch (req.method) {
       case 'GET':
         if (name !== undefined) return this.get(t, ns, name, req);
@@ -101,14 +127,14 @@ export class ResourceApi {
     const obj = this.store.get(this.key(t), ns ?? '', name);
     if (!obj) throw errors.notFound(t.plural, t.group, name);
     if (wantsTable(req.headers.accept)) {
-      return { status: 200, body: toTable(t, [obj], { resourceVersion: obj.metadata.resourceVersion }, req.query.get('includeObject') ?? 'Metadata'), contentType: TABLE_CONTENT_TYPE };
+      return { status: 200, body: toTable(t, [present(t, obj)], { resourceVersion: obj.metadata.resourceVersion }, req.query.get('includeObject') ?? 'Metadata'), contentType: TABLE_CONTENT_TYPE };
     }
-    return json(200, obj);
+    return json(200, present(t, obj));
   }
 
   private matcher(t: ResourceType, q: URLSearchParams): Matcher {
     const label = parseLabelSelector(q.get('labelSelector'));
-    const field = parseFieldSelector(q.get('fieldSelector'), fieldExtras(t));
+    const field = parseFieldSelector(q.get('fieldSelector'), fieldsOf(t), (label) => unsupportedFieldMessage(t, label));
     return (o) => label(o) && field(o);
   }
 
@@ -119,7 +145,7 @@ export class ResourceApi {
     const limit = limitRaw && /^\d+$/.test(limitRaw) ? Number(limitRaw) : 0;
     const cont = q.get('continue');
     const rv = this.store.revision();
-    let items = this.store.list(this.key(t), ns).filter(match);
+    let items = this.store.list(this.key(t), ns).filter(match).map((o) => present(t, o));
     if (cont) {
       const tok = decodeContinue(cont);
       items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > tok.start);
@@ -149,9 +175,9 @@ export class ResourceApi {
     res.flushHeaders();
     let first = true;
     const send = (type: string, obj: Obj) => {
-      let o = obj;
+      let o = type === 'ERROR' ? obj : present(t, obj);
       if (table && type !== 'ERROR') {
-        o = toTable(t, [obj], { resourceVersion: obj.metadata.resourceVersion }, include, first);
+        o = toTable(t, [o], { resourceVersion: obj.metadata.resourceVersion }, include, first);
         first = false;
       }
       res.write(JSON.stringify({ type, object: o }) + '\n');
@@ -208,26 +234,30 @@ export class ResourceApi {
     this.requireWritable(t);
     const dryRun = isDryRun(req.query);
     const mode = fieldValidation(req.query);
-    const body = parseBody(req.body, req.headers['content-type'], t.kind);
+    const body = parseBody(req.body, req.headers['content-type'], t.kind, groupVersion(t));
     const { obj, warnings } = decodeObject(t, body, ns, mode);
     return this.createDecoded(t, ns, obj, warnings, dryRun);
   }
 
   private createDecoded(t: ResourceType, ns: string | undefined, obj: Obj, warnings: string[], dryRun: boolean): ApiResponse {
+    // kube-apiserver's order: admission (the namespace must exist), then the registry (name,
+    // server-set metadata, the kind's defaults and checks), then storage (resourceVersion, AlreadyExists).
+    this.requireNamespace(t, ns);
     validateMeta(t, obj);
+    stampNew(obj, hasGeneration(t));
+    prepareObject(this, t, obj);
     if (obj.metadata.resourceVersion !== undefined && obj.metadata.resourceVersion !== '') {
       throw new ApiError(500, '', 'resourceVersion should not be set on objects to be created');
     }
-    if (t.kind === 'Service') prepareService(this.store, this.net, obj);
-    if (t.kind === 'Namespace') newNamespace(obj);
-    this.requireNamespace(t, ns);
     if (this.store.get(this.key(t), ns ?? '', obj.metadata.name)) throw errors.alreadyExists(t.plural, t.group, obj.metadata.name);
-    stampNew(t, obj);
+    toStorage(t, obj);
     if (dryRun) {
       obj.metadata.resourceVersion = '';
-      return json(201, obj, warnings);
+      return json(201, present(t, obj), warnings);
     }
-    return json(201, this.store.put(this.key(t), obj), warnings);
+    const stored = this.store.put(this.key(t), obj);
+    afterCreate(this, t, stored);
+    return json(201, present(t, stored), warnings);
   }
 
   /** The shared tail of PUT and PATCH: checks, carried-over metadata, and the write (skipped when nothing changed). */
@@ -245,17 +275,15 @@ export class ResourceApi {
       throw errors.conflict(t.plural, t.group, name);
     }
     validateMeta(t, obj);
-    carryOver(t, obj, old);
+    carryOver(obj, old, undefined);
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
-    if (t.kind === 'Service') prepareService(this.store, this.net, obj, old);
-    if (t.kind === 'Namespace') {
-      obj.spec = old.spec;
-      obj.status = old.status;
-      obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': name };
-    }
-    if (canonicalEqual(obj, old)) return json(200, old, warnings);
-    if (dryRun) return json(200, obj, warnings);
-    return json(200, this.store.put(this.key(t), obj), warnings);
+    prepareObject(this, t, obj, old);
+    bumpTemplateGeneration(t, obj, old);
+    carryOver(obj, old, hasGeneration(t) ? newGeneration(t, obj, old) : undefined);
+    toStorage(t, obj);
+    if (canonicalEqual(obj, old)) return json(200, present(t, old), warnings);
+    if (dryRun) return json(200, present(t, obj), warnings);
+    return json(200, present(t, this.store.put(this.key(t), obj)), warnings);
   }
 
   private existing(t: ResourceType, ns: string | undefined, name: string): Obj {
@@ -268,7 +296,7 @@ export class ResourceApi {
     this.requireWritable(t);
     const dryRun = isDryRun(req.query);
     const mode = fieldValidation(req.query);
-    const body = parseBody(req.body, req.headers['content-type'], t.kind);
+    const body = parseBody(req.body, req.headers['content-type'], t.kind, groupVersion(t));
     const { obj, warnings } = decodeObject(t, body, ns, mode);
     const old = this.existing(t, ns, name);
     return this.update(t, ns, name, obj, old, warnings, dryRun, t.custom);
@@ -294,17 +322,19 @@ export class ResourceApi {
         if (obj.metadata.name !== name) throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
         return this.createDecoded(t, ns, obj, warnings, dryRun);
       }
-      const merged = applyMerge(old, obj) as Obj;
+      const merged = applyMerge(structuredClone(present(t, old)), obj) as Obj;
       if (obj.metadata.resourceVersion === undefined) merged.metadata.resourceVersion = old.metadata.resourceVersion;
       return this.update(t, ns, name, merged, old, warnings, dryRun, false);
     }
     if (!old) throw errors.notFound(t.plural, t.group, name);
     const patchBody = parseJson(req.body, t.kind);
+    // A copy: merge patches share untouched parts with their input, and `old` must stay as stored.
+    const current = structuredClone(present(t, old));
     let patched: Obj;
-    if (ct === 'application/json-patch+json') patched = jsonPatch(old, patchBody) as Obj;
+    if (ct === 'application/json-patch+json') patched = jsonPatch(current, patchBody) as Obj;
     else {
       if (typeof patchBody !== 'object' || patchBody === null || Array.isArray(patchBody)) throw errors.badRequest('the body of the request was not a JSON object');
-      patched = mergePatch(old, patchBody) as Obj;
+      patched = ct === 'application/strategic-merge-patch+json' ? strategic(t, current, patchBody as Obj) : (mergePatch(current, patchBody) as Obj);
     }
     const { obj, warnings } = decodeObject(t, patched, ns, mode);
     return this.update(t, ns, name, obj, old, warnings, dryRun, false);
@@ -347,7 +377,9 @@ export class ResourceApi {
       const last = this.store.delete(this.key(t), '', name)!;
       return json(200, { ...terminating, metadata: { ...terminating.metadata, resourceVersion: last.metadata.resourceVersion } });
     }
-    if (!dryRun) this.store.delete(this.key(t), ns ?? '', name);
+    const last = dryRun ? old : this.store.delete(this.key(t), ns ?? '', name)!;
+    // Pods, Services and ServiceAccounts answer with the object (their registries set ReturnDeletedObject); the rest with a Status.
+    if (RETURN_DELETED.has(t.kind) && !t.custom) return json(200, present(t, last));
     return json(200, successStatus(name, t.plural, t.group, old.metadata.uid));
   }
 
@@ -359,8 +391,15 @@ export class ResourceApi {
     const match = this.matcher(t, req.query);
     const items = this.store.list(this.key(t), ns).filter(match);
     const deleted: Obj[] = [];
-    for (const o of items) deleted.push(dryRun ? o : this.store.delete(this.key(t), o.metadata.namespace ?? '', o.metadata.name)!);
+    for (const o of items) deleted.push(present(t, dryRun ? o : this.store.delete(this.key(t), o.metadata.namespace ?? '', o.metadata.name)!));
     return json(200, { apiVersion: groupVersion(t), items: deleted, kind: t.listKind, metadata: { resourceVersion: String(this.store.revision()) } });
+  }
+
+  private review(t: ResourceType, req: ApiRequest): ApiResponse {
+    const mode = fieldValidation(req.query);
+    const body = parseBody(req.body, req.headers['content-type'], t.kind, groupVersion(t));
+    const { obj, warnings } = decodeObject(t, body, undefined, mode);
+    return json(201, answerReview(t, obj), warnings);
   }
 
   endWatches(): void {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { errors, type Cause } from './status.ts';
 import { groupVersion, type ResourceType } from './resources.ts';
 import type { Obj } from './store.ts';
-import { canonicalEqual } from '../core/compare.ts';
+import { SCHEMAS, unknownFields, type SchemaNode } from './schema.ts';
 import { dns1035LabelProblems, dns1123LabelProblems, dns1123SubdomainProblems } from '../core/names.ts';
 
 const META_FIELDS = new Set([
@@ -13,13 +13,28 @@ const META_FIELDS = new Set([
   'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
 ]);
 
-/** Top-level fields a core kind knows; custom resources keep unknown fields (preserve-unknown-fields). */
-const CORE_FIELDS: Record<string, string[]> = {
-  Namespace: ['spec', 'status'],
-  Service: ['spec', 'status'],
-  ConfigMap: ['data', 'binaryData', 'immutable'],
-  Node: ['spec', 'status'],
-};
+function pruneUnknownMetadata(obj: Obj): string[] {
+  const unknown: string[] = [];
+  for (const k of Object.keys(obj.metadata)) {
+    if (!META_FIELDS.has(k)) {
+      unknown.push(`metadata.${k}`);
+      delete obj.metadata[k];
+    }
+  }
+  return unknown;
+}
+
+/** Removes the fields the schema does not know; their paths, in document order. */
+function pruneUnknownFields(obj: Obj, schema: SchemaNode): string[] {
+  const paths = unknownFields(obj, schema);
+  for (const p of paths) {
+    const parts = p.match(/[^.[\]]+|\[\d+\]/g) ?? [];
+    let cur: any = obj;
+    for (const part of parts.slice(0, -1)) cur = part.startsWith('[') ? cur?.[Number(part.slice(1, -1))] : cur?.[part];
+    if (cur && typeof cur === 'object') delete cur[parts[parts.length - 1]];
+  }
+  return paths;
+}
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -83,22 +98,9 @@ export function decodeObject(t: ResourceType, body: unknown, urlNs: string | und
   if (typeof obj.metadata !== 'object' || Array.isArray(obj.metadata)) {
     throw errors.badRequest(`${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: json: cannot unmarshal ${Array.isArray(obj.metadata) ? 'array' : typeof obj.metadata} into Go struct field ObjectMeta.metadata of type v1.ObjectMeta`);
   }
-  const unknown: string[] = [];
-  for (const k of Object.keys(obj.metadata)) {
-    if (!META_FIELDS.has(k)) {
-      unknown.push(`metadata.${k}`);
-      delete obj.metadata[k];
-    }
-  }
-  if (!t.custom) {
-    const known = new Set(['apiVersion', 'kind', 'metadata', ...(CORE_FIELDS[t.kind] ?? [])]);
-    for (const k of Object.keys(obj)) {
-      if (!known.has(k)) {
-        unknown.unshift(k);
-        delete obj[k];
-      }
-    }
-  }
+  // Built-in kinds: every field their schema does not know is dropped (strict decoding names its
+  // path); custom resources keep everything but unknown metadata (preserve-unknown-fields).
+  const unknown = t.schema && SCHEMAS[t.schema] ? pruneUnknownFields(obj, SCHEMAS[t.schema]) : pruneUnknownMetadata(obj);
   if (obj.kind !== t.kind) {
     throw errors.invalid(obj.kind, t.group, obj.metadata.name ?? '', [{ field: 'kind', message: `Invalid value: "${obj.kind}": must be ${t.kind}`, reason: 'FieldValueInvalid' }]);
   }
@@ -154,27 +156,24 @@ export function validateMeta(t: ResourceType, obj: Obj): void {
   }
 }
 
-/** Server-set metadata on create. */
-export function stampNew(t: ResourceType, obj: Obj): void {
+/** Server-set metadata on create; `generation`: whether the kind carries one. */
+export function stampNew(obj: Obj, generation: boolean): void {
   const meta = obj.metadata;
   meta.uid = randomUUID();
   meta.creationTimestamp = now();
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;
-  if (t.custom || t.kind === 'CustomResourceDefinition') meta.generation = 1;
+  if (generation) meta.generation = 1;
   else delete meta.generation;
 }
 
-/** Keeps what an update may not change; bumps generation when anything outside metadata changed. */
-export function carryOver(t: ResourceType, obj: Obj, old: Obj): void {
+/** Keeps what an update may not change; `newGeneration`: whether the update bumps the generation (undefined: the kind has none). */
+export function carryOver(obj: Obj, old: Obj, newGeneration: boolean | undefined): void {
   const meta = obj.metadata;
   meta.uid = old.metadata.uid;
   meta.creationTimestamp = old.metadata.creationTimestamp;
-  if (old.metadata.generation !== undefined) {
-    // Compared by content: keys in another order are no change.
-    const changed = !canonicalEqual({ ...obj, metadata: undefined }, { ...old, metadata: undefined });
-    meta.generation = old.metadata.generation + (changed ? 1 : 0);
-  } else delete meta.generation;
+  if (newGeneration !== undefined && old.metadata.generation !== undefined) meta.generation = old.metadata.generation + (newGeneration ? 1 : 0);
+  else delete meta.generation;
   delete meta.deletionTimestamp;
 }
 

@@ -1,6 +1,7 @@
 // Label and field selectors, as the list and watch endpoints accept them.
 import { errors } from './status.ts';
 import type { Obj } from './store.ts';
+import { META_FIELDS } from './fields.ts';
 
 export type Matcher = (obj: Obj) => boolean;
 
@@ -64,19 +65,17 @@ export function parseLabelSelector(sel: string | null | undefined): Matcher {
   };
 }
 
-/** Field selectors: `metadata.name` and `metadata.namespace` (plus extra fields a type allows). */
-export function parseFieldSelector(sel: string | null | undefined, extra: Record<string, (o: Obj) => string> = {}): Matcher {
+/**
+ * Field selectors over the fields a kind accepts (fields.ts); a field it does not accept is 400
+ * with `unsupported(label)` as the message.
+ */
+export function parseFieldSelector(sel: string | null | undefined, fields: Record<string, (o: Obj) => string> = META_FIELDS, unsupported: (label: string) => string = (l) => `field label not supported: ${l}`): Matcher {
   if (!sel || !sel.trim()) return () => true;
-  const fields: Record<string, (o: Obj) => string> = {
-    'metadata.name': (o) => o.metadata?.name ?? '',
-    'metadata.namespace': (o) => o.metadata?.namespace ?? '',
-    ...extra,
-  };
   const reqs = sel.split(',').map((t) => {
     const m = /^\s*([^=!\s]+)\s*(==|=|!=)\s*(.*?)\s*$/.exec(t);
     if (!m) throw errors.badRequest(`invalid selector: '${sel}'; can't understand '${t}'`);
     const get = fields[m[1]];
-    if (!get) throw errors.badRequest(`field label not supported: ${m[1]}`);
+    if (!get) throw errors.badRequest(unsupported(m[1]));
     return { get, neg: m[2] === '!=', value: m[3] };
   });
   return (obj) => reqs.every((r) => (r.get(obj) === r.value) !== r.neg);

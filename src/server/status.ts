@@ -76,11 +76,16 @@ export const errors = {
   invalid(kind: string, group: string, name: string, causes: Cause[]): ApiError {
     const what = group ? `${kind}.${group}` : kind;
     const msg = `${what} "${name}" is invalid: ${causes.length === 1 ? formatCause(causes[0]) : `[${causes.map(formatCause).join(', ')}]`}`;
-    const d: StatusDetails = { name };
+    const d: StatusDetails = {};
+    if (name) d.name = name;
     if (group) d.group = group;
-    d.kind = kind;
+    if (kind) d.kind = kind;
     d.causes = causes.map((c) => ({ reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field }));
     return new ApiError(422, 'Invalid', msg, d);
+  },
+  /** 403: `pods "p" is forbidden: WHY` (admission), details {name, group, kind: plural}. */
+  forbidden(plural: string, group: string, name: string, why: string): ApiError {
+    return new ApiError(403, 'Forbidden', `${qualified(plural, group)} "${name}" is forbidden: ${why}`, details(name, plural, group));
   },
   badRequest(message: string): ApiError {
     return new ApiError(400, 'BadRequest', message);
