@@ -12,7 +12,7 @@ import type { Obj, Store } from './store.ts';
 
 export const NAMESPACES_KEY = '/namespaces';
 export const NODES_KEY = '/nodes';
-export const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'istio-system'];
+export const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'istio-system'];
 /** Namespaces kube-apiserver refuses to delete. */
 export const UNDELETABLE = new Set(['default', 'kube-system', 'kube-public']);
 
@@ -58,7 +58,8 @@ function meta(name: string, extra: Obj = {}): Obj {
   return { name, uid: randomUUID(), creationTimestamp: now(), ...extra };
 }
 
-function crdObject(t: ResourceType, ts: string): Obj {
+/** The CustomResourceDefinition serve installs for an Istio kind (test/conformance installs the same on the real server). */
+export function crdObject(t: ResourceType, ts: string): Obj {
   const names = { kind: t.kind, listKind: t.listKind, plural: t.plural, singular: t.singular, ...(t.shortNames ? { shortNames: t.shortNames } : {}), categories: t.categories };
   return {
     apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',

@@ -3,11 +3,12 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { ApiError, errors, successStatus } from './status.ts';
 import { groupVersion, typeKey, type ResourceType } from './resources.ts';
-import { carryOver, decodeObject, fieldValidation, isDryRun, now, stampNew, validateMeta } from './objects.ts';
+import { carryOver, checkDryRun, decodeObject, fieldValidation, isDryRun, now, stampNew, validateMeta } from './objects.ts';
 import { afterCreate, bumpTemplateGeneration, hasGeneration, newGeneration, prepareObject } from './prepare.ts';
 import { answerReview } from './reviews.ts';
 import { PatchError, strategicMergePatch } from './strategic.ts';
 import { SCHEMAS } from './schema.ts';
+import { goJsonSyntaxError } from './gojson.ts';
 import { fieldsOf, unsupportedFieldMessage } from './fields.ts';
 import { mediaType, parseBody, parseJson, parseYaml } from './body.ts';
 import { applyMerge, jsonPatch, mergePatch } from './patch.ts';
@@ -40,31 +41,45 @@ function json(status: number, body: unknown, warnings: string[] = []): ApiRespon
   return r;
 }
 
-interface ContinueToken {
-  rv: number;
-  start: string;
+// Continue tokens as kube-apiserver makes them (storage.EncodeContinue): base64url, unpadded, of
+// {"v":"meta.k8s.io/v1","rv":REVISION,"start":KEY} where KEY follows the last key returned (its key
+// relative to the list's prefix, plus a NUL), and the same errors for one that is not.
+function encodeContinue(rv: number, lastKey: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: `${lastKey}\u0000` })).toString('base64url');
 }
 
-function encodeContinue(t: ContinueToken): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: t.rv, start: t.start })).toString('base64url');
-}
-
-function decodeContinue(s: string): ContinueToken {
-  try {
-    const o = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-    if (o.v !== 'meta.k8s.io/v1' || typeof o.rv !== 'number' || typeof o.start !== 'string') throw new Error('bad');
-    return { rv: o.rv, start: o.start };
-  } catch {
-    throw errors.badRequest(`continue key is not valid: invalid continue token`);
-  }
+function decodeContinue(s: string): { rv: number; start: string } {
+  const bad = (why: string) => errors.badRequest(`invalid continue token: continue key is not valid${why}`);
+  const illegal = /[^A-Za-z0-9_-]/.exec(s);
+  if (illegal) throw bad(`: illegal base64 data at input byte ${illegal.index}`);
+  if (s.length % 4 === 1) throw bad(`: illegal base64 data at input byte ${s.length - 1}`);
+  const data = Buffer.from(s, 'base64url');
+  const syntax = goJsonSyntaxError(data);
+  if (syntax) throw bad(`: ${syntax}`);
+  const o = JSON.parse(data.toString('utf8'));
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw bad(`: json: cannot unmarshal ${Array.isArray(o) ? 'array' : o === null ? 'null' : typeof o} into Go value of type storage.continueToken`);
+  const v = o.v ?? '';
+  if (v !== 'meta.k8s.io/v1') throw bad(`: server does not recognize this encoded version ${v}`);
+  if (!o.rv) throw bad(': incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (!o.start) throw bad(': encoded start key empty (version meta.k8s.io/v1)');
+  return { rv: Number(o.rv), start: String(o.start) };
 }
 
 const RETURN_DELETED = new Set(['Pod', 'Service', 'ServiceAccount']);
+/** Built-in kinds with a status subresource. */
+const STATUS_KINDS = new Set(['Pod', 'Service', 'Namespace', 'Node', 'ReplicationController', 'Deployment', 'DaemonSet', 'ReplicaSet', 'StatefulSet', 'Job', 'CronJob']);
 
 /** An object as the type's group-version shows it (extensions/v1beta1 shows apps/v1's objects). */
 function present(t: ResourceType, o: Obj): Obj {
   if (!t.storedAs) return o;
   return { ...o, apiVersion: groupVersion(t) };
+}
+
+/** A list's item: built-in kinds' lists leave each item's apiVersion and kind out (custom resources' keep them). */
+function listItem(t: ResourceType, o: Obj): Obj {
+  if (t.custom) return o;
+  const { apiVersion: _a, kind: _k, ...rest } = o;
+  return rest;
 }
 
 /** An object as it is stored: in its storage group-version. */
@@ -80,7 +95,8 @@ function strategic(t: ResourceType, current: Obj, patch: Obj): Obj {
     if (!(e instanceof PatchError)) throw e;
     if (e.status === 400) throw errors.badRequest(e.message);
     if (e.status === 422) throw new ApiError(422, 'Invalid', e.message);
-    throw errors.internal(e.message);
+    // Passed through as it is: a 500 with the patch error alone.
+    throw new ApiError(500, '', e.message);
   }
 }
 
@@ -90,33 +106,51 @@ export class ResourceApi {
 
   constructor(readonly store: Store, readonly net: ClusterNetwork) {}
 
-  async handle(t: ResourceType, ns: string | undefined, name: string | undefined, req: ApiRequest, res: ServerResponse): Promise<ApiResponse | typeof STREAMED> {
+  async handle(t: ResourceType, ns: string | undefined, name: string | undefined, req: ApiRequest, res: ServerResponse, subresource?: string): Promise<ApiResponse | typeof STREAMED> {
+    if (subresource !== undefined) return this.subresource(t, ns, name!, subresource, req);
     const allNamespaces = t.namespaced && ns === undefined;
     if (t.review) {
       if (req.method !== 'POST' || name !== undefined) throw errors.methodNotAllowed();
       return this.review(t, req);
     }
+    // What a path does not allow: custom resources fall through to the mux (text/plain 404) where
+    // built-in kinds answer 405 (kube-apiserver's two handlers differ).
+    const notHere = () => (t.custom ? errors.pageNotFound() : errors.methodNotAllowed());
     switch (req.method) {
       case 'GET':
         if (name !== undefined) return this.get(t, ns, name, req);
         if (['true', '1'].includes(req.query.get('watch') ?? '')) return this.watch(t, ns, req, res);
         return this.list(t, ns, req);
       case 'POST':
-        if (name !== undefined || allNamespaces) throw (name !== undefined ? errors.methodNotAllowed() : errors.genericNotFound());
+        if (allNamespaces) throw notHere();
+        // The custom resource handler takes POST to a name as a create of that name.
+        if (name !== undefined) {
+          if (!t.custom) throw errors.methodNotAllowed();
+          return this.create(t, ns, req, name);
+        }
         return this.create(t, ns, req);
       case 'PUT':
-        if (name === undefined || allNamespaces) throw allNamespaces ? errors.genericNotFound() : errors.methodNotAllowed();
-        return this.replace(t, ns, name, req);
       case 'PATCH':
-        if (name === undefined || allNamespaces) throw allNamespaces ? errors.genericNotFound() : errors.methodNotAllowed();
-        return this.patch(t, ns, name, req);
+        if (allNamespaces) throw notHere();
+        if (name === undefined) throw t.custom ? errors.badRequest('name must be provided') : errors.methodNotAllowed();
+        return req.method === 'PUT' ? this.replace(t, ns, name, req) : this.patch(t, ns, name, req);
       case 'DELETE':
-        if (allNamespaces) throw errors.genericNotFound();
+        if (allNamespaces) throw notHere();
         if (name === undefined) return this.deleteCollection(t, ns, req);
         return this.delete(t, ns, name, req);
       default:
         throw errors.methodNotAllowed();
     }
+  }
+
+  /**
+   * NAME/SUBRESOURCE: a custom resource has none (its handler answers NotFound for the object); the
+   * built-in kinds' status subresource reads as the object; anything else is not served.
+   */
+  private subresource(t: ResourceType, ns: string | undefined, name: string, sub: string, req: ApiRequest): ApiResponse {
+    if (t.custom) throw errors.notFound(t.plural, t.group, name);
+    if (sub === 'status' && STATUS_KINDS.has(t.kind) && req.method === 'GET') return this.get(t, ns, name, req);
+    throw errors.genericNotFound();
   }
 
   private key(t: ResourceType): string {
@@ -140,34 +174,38 @@ export class ResourceApi {
 
   private list(t: ResourceType, ns: string | undefined, req: ApiRequest): ApiResponse {
     const q = req.query;
+    // An object's key relative to the list's (etcd key order): the name in a namespace, NS/NAME across them.
+    const listKey = (o: Obj) => (t.namespaced && ns === undefined ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
     const match = this.matcher(t, q);
     const limitRaw = q.get('limit');
     const limit = limitRaw && /^\d+$/.test(limitRaw) ? Number(limitRaw) : 0;
     const cont = q.get('continue');
     const rv = this.store.revision();
     let items = this.store.list(this.key(t), ns).filter(match).map((o) => present(t, o));
+    const table = wantsTable(req.headers.accept);
     if (cont) {
       const tok = decodeContinue(cont);
-      items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > tok.start);
+      items = items.filter((o) => listKey(o) >= tok.start);
     }
-    const meta: Obj = { resourceVersion: String(rv) };
+    // Custom resource lists always carry `continue` (empty at the end); built-in lists only when there is more.
+    const meta: Obj = t.custom ? { continue: '', resourceVersion: String(rv) } : { resourceVersion: String(rv) };
     if (limit > 0 && items.length > limit) {
-      const last = items[limit - 1];
-      meta.continue = encodeContinue({ rv, start: `${last.metadata.namespace ?? ''}/${last.metadata.name}` });
+      meta.continue = encodeContinue(rv, listKey(items[limit - 1]));
       meta.remainingItemCount = items.length - limit;
       items = items.slice(0, limit);
     }
-    if (wantsTable(req.headers.accept)) {
+    if (table) {
+      if (meta.continue === '') delete meta.continue;
       return { status: 200, body: toTable(t, items, meta, q.get('includeObject') ?? 'Metadata'), contentType: TABLE_CONTENT_TYPE };
     }
-    return json(200, { apiVersion: groupVersion(t), items, kind: t.listKind, metadata: meta });
+    return json(200, { apiVersion: groupVersion(t), items: items.map((o) => listItem(t, o)), kind: t.listKind, metadata: meta });
   }
 
   private watch(t: ResourceType, ns: string | undefined, req: ApiRequest, res: ServerResponse): typeof STREAMED {
     const q = req.query;
     const match = this.matcher(t, q);
     const rvParam = q.get('resourceVersion');
-    if (rvParam && !/^\d+$/.test(rvParam)) throw errors.badRequest(`resourceVersion: Invalid value: "${rvParam}": must be a non-negative integer`);
+    if (rvParam && !/^\d+$/.test(rvParam)) throw new ApiError(500, '', `resourceVersion: Invalid value: ${JSON.stringify(rvParam)}: strconv.ParseUint: parsing ${JSON.stringify(rvParam)}: invalid syntax`);
     const table = wantsTable(req.headers.accept);
     const include = q.get('includeObject') ?? 'Metadata';
     res.writeHead(200, { 'Content-Type': table ? TABLE_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache, private' });
@@ -230,12 +268,13 @@ export class ResourceApi {
     if (t.namespaced && ns !== undefined && !this.store.get(NAMESPACES_KEY, '', ns)) throw errors.notFound('namespaces', '', ns);
   }
 
-  private create(t: ResourceType, ns: string | undefined, req: ApiRequest): ApiResponse {
+  private create(t: ResourceType, ns: string | undefined, req: ApiRequest, urlName?: string): ApiResponse {
     this.requireWritable(t);
-    const dryRun = isDryRun(req.query);
-    const mode = fieldValidation(req.query);
+    const dryRun = isDryRun(req.query, 'CreateOptions');
+    const mode = fieldValidation(req.query, 'CreateOptions');
     const body = parseBody(req.body, req.headers['content-type'], t.kind, groupVersion(t));
-    const { obj, warnings } = decodeObject(t, body, ns, mode);
+    const { obj, warnings } = decodeObject(t, body, ns, mode, req.body);
+    if (urlName !== undefined && obj.metadata.name !== urlName) throw errors.pageNotFound();
     return this.createDecoded(t, ns, obj, warnings, dryRun);
   }
 
@@ -268,7 +307,7 @@ export class ResourceApi {
     if (rv === undefined || rv === '') {
       if (requireRv) {
         throw new ApiError(422, 'Invalid', `${t.plural}${t.group ? `.${t.group}` : ''} "${name}" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`, {
-          name, group: t.group || undefined, kind: t.kind, causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: 0x0: must be specified for an update', field: 'metadata.resourceVersion' }],
+          name, group: t.group || undefined, kind: t.custom ? t.plural : t.kind, causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: 0x0: must be specified for an update', field: 'metadata.resourceVersion' }],
         });
       }
     } else if (rv !== old.metadata.resourceVersion) {
@@ -294,18 +333,18 @@ export class ResourceApi {
 
   private replace(t: ResourceType, ns: string | undefined, name: string, req: ApiRequest): ApiResponse {
     this.requireWritable(t);
-    const dryRun = isDryRun(req.query);
-    const mode = fieldValidation(req.query);
+    const dryRun = isDryRun(req.query, 'UpdateOptions');
+    const mode = fieldValidation(req.query, 'UpdateOptions');
     const body = parseBody(req.body, req.headers['content-type'], t.kind, groupVersion(t));
-    const { obj, warnings } = decodeObject(t, body, ns, mode);
+    const { obj, warnings } = decodeObject(t, body, ns, mode, req.body);
     const old = this.existing(t, ns, name);
     return this.update(t, ns, name, obj, old, warnings, dryRun, t.custom);
   }
 
   private patch(t: ResourceType, ns: string | undefined, name: string, req: ApiRequest): ApiResponse {
     this.requireWritable(t);
-    const dryRun = isDryRun(req.query);
-    const mode = fieldValidation(req.query);
+    const dryRun = isDryRun(req.query, 'PatchOptions');
+    const mode = fieldValidation(req.query, 'PatchOptions');
     const ct = mediaType(req.headers['content-type']);
     const supported = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
     if (!t.custom) supported.push('application/strategic-merge-patch+json');
@@ -333,7 +372,10 @@ export class ResourceApi {
     let patched: Obj;
     if (ct === 'application/json-patch+json') patched = jsonPatch(current, patchBody) as Obj;
     else {
-      if (typeof patchBody !== 'object' || patchBody === null || Array.isArray(patchBody)) throw errors.badRequest('the body of the request was not a JSON object');
+      if (typeof patchBody !== 'object' || patchBody === null || Array.isArray(patchBody)) {
+        const what = Array.isArray(patchBody) ? 'array' : patchBody === null ? 'null' : typeof patchBody;
+        throw errors.badRequest(`error decoding patch: json: cannot unmarshal ${what} into Go value of type map[string]interface {}`);
+      }
       patched = ct === 'application/strategic-merge-patch+json' ? strategic(t, current, patchBody as Obj) : (mergePatch(current, patchBody) as Obj);
     }
     const { obj, warnings } = decodeObject(t, patched, ns, mode);
@@ -345,9 +387,7 @@ export class ResourceApi {
     const o = parseJson(req.body, 'DeleteOptions');
     if (typeof o !== 'object' || o === null || Array.isArray(o)) throw errors.badRequest('the body of the request was not a DeleteOptions object');
     const opts = o as Obj;
-    for (const v of [].concat(opts.dryRun ?? [])) {
-      if (v !== 'All') throw errors.invalid('DeleteOptions', 'meta.k8s.io', '', [{ field: 'dryRun', message: `Unsupported value: "${v}": supported values: "All"`, reason: 'FieldValueNotSupported' }]);
-    }
+    checkDryRun([].concat(opts.dryRun ?? []), 'DeleteOptions');
     if (opts.propagationPolicy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
       throw errors.invalid('DeleteOptions', 'meta.k8s.io', '', [{ field: 'propagationPolicy', message: `Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`, reason: 'FieldValueNotSupported' }]);
     }
@@ -357,14 +397,17 @@ export class ResourceApi {
   private delete(t: ResourceType, ns: string | undefined, name: string, req: ApiRequest): ApiResponse {
     this.requireWritable(t);
     const opts = this.deleteOptions(req);
-    const dryRun = isDryRun(req.query) || (Array.isArray(opts.dryRun) && opts.dryRun.includes('All'));
+    const dryRun = isDryRun(req.query, 'DeleteOptions') || (Array.isArray(opts.dryRun) && opts.dryRun.includes('All'));
     const old = this.existing(t, ns, name);
     const pre = opts.preconditions ?? {};
+    // The registry's precondition errors name the Kind (Kind.group), not the resource.
+    const kindName = t.group ? `${t.kind}.${t.group}` : t.kind;
+    const precondition = (why: string) => new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${kindName} "${name}": ${why}`, { name, ...(t.group ? { group: t.group } : {}), kind: t.kind });
     if (pre.uid && pre.uid !== old.metadata.uid) {
-      throw errors.conflict(t.plural, t.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+      throw precondition(`the UID in the precondition (${pre.uid}) does not match the UID in record (${old.metadata.uid}). The object might have been deleted and then recreated`);
     }
     if (pre.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
-      throw errors.conflict(t.plural, t.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
+      throw precondition(`the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${old.metadata.resourceVersion}). The object might have been modified`);
     }
     if (t.kind === 'Namespace') {
       if (UNDELETABLE.has(name)) {
@@ -379,7 +422,11 @@ export class ResourceApi {
     }
     const last = dryRun ? old : this.store.delete(this.key(t), ns ?? '', name)!;
     // Pods, Services and ServiceAccounts answer with the object (their registries set ReturnDeletedObject); the rest with a Status.
-    if (RETURN_DELETED.has(t.kind) && !t.custom) return json(200, present(t, last));
+    if (RETURN_DELETED.has(t.kind) && !t.custom) {
+      // A Pod no node runs is deleted at once, as a graceful deletion of zero seconds: the answer says so.
+      if (t.kind === 'Pod') last.metadata = { ...last.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: 0, generation: (last.metadata.generation ?? 1) + 1 };
+      return json(200, present(t, last));
+    }
     return json(200, successStatus(name, t.plural, t.group, old.metadata.uid));
   }
 
@@ -387,12 +434,13 @@ export class ResourceApi {
     this.requireWritable(t);
     if (t.kind === 'Namespace') throw errors.methodNotAllowed();
     const opts = this.deleteOptions(req);
-    const dryRun = isDryRun(req.query) || (Array.isArray(opts.dryRun) && opts.dryRun.includes('All'));
+    const dryRun = isDryRun(req.query, 'DeleteOptions') || (Array.isArray(opts.dryRun) && opts.dryRun.includes('All'));
     const match = this.matcher(t, req.query);
     const items = this.store.list(this.key(t), ns).filter(match);
     const deleted: Obj[] = [];
-    for (const o of items) deleted.push(present(t, dryRun ? o : this.store.delete(this.key(t), o.metadata.namespace ?? '', o.metadata.name)!));
-    return json(200, { apiVersion: groupVersion(t), items: deleted, kind: t.listKind, metadata: { resourceVersion: String(this.store.revision()) } });
+    for (const o of items) deleted.push(listItem(t, present(t, dryRun ? o : this.store.delete(this.key(t), o.metadata.namespace ?? '', o.metadata.name)!)));
+    const meta: Obj = t.custom ? { continue: '', resourceVersion: String(this.store.revision()) } : { resourceVersion: String(this.store.revision()) };
+    return json(200, { apiVersion: groupVersion(t), items: deleted, kind: t.listKind, metadata: meta });
   }
 
   private review(t: ResourceType, req: ApiRequest): ApiResponse {

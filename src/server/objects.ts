@@ -38,20 +38,39 @@ function pruneUnknownFields(obj: Obj, schema: SchemaNode): string[] {
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
-export function fieldValidation(q: URLSearchParams): FieldValidation {
+/** The options object a verb's query parameters are (their errors name it). */
+export type OptionsKind = 'CreateOptions' | 'UpdateOptions' | 'PatchOptions' | 'DeleteOptions';
+
+export function fieldValidation(q: URLSearchParams, options: OptionsKind = 'CreateOptions'): FieldValidation {
   const v = q.get('fieldValidation');
   if (v === null || v === '') return 'Warn';
   if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
-  throw errors.badRequest(`fieldValidation must be one of "Ignore", "Strict", "Warn" (or empty), got: ${v}`);
+  throw errors.invalid(options, 'meta.k8s.io', '', [{ field: 'fieldValidation', message: `Unsupported value: ${JSON.stringify(v)}: supported values: "", "Ignore", "Strict", "Warn"`, reason: 'FieldValueNotSupported' }]);
 }
 
-export function isDryRun(q: URLSearchParams): boolean {
-  const values = q.getAll('dryRun');
+/** Go's %#v of a []string: `[]string{"a", "b"}`. */
+export function goStrings(values: string[]): string {
+  return `[]string{${values.map((v) => JSON.stringify(v)).join(', ')}}`;
+}
+
+export function isDryRun(q: URLSearchParams, options: OptionsKind = 'CreateOptions'): boolean {
+  return checkDryRun(q.getAll('dryRun'), options);
+}
+
+export function checkDryRun(values: string[], options: OptionsKind): boolean {
   if (values.length === 0) return false;
-  for (const v of values) {
-    if (v !== 'All') throw errors.invalid('CreateOptions', 'meta.k8s.io', '', [{ field: 'dryRun', message: `Unsupported value: "${v}": supported values: "All"`, reason: 'FieldValueNotSupported' }]);
+  if (values.some((v) => v !== 'All')) {
+    throw errors.invalid(options, 'meta.k8s.io', '', [{ field: 'dryRun', message: `Unsupported value: ${goStrings(values)}: supported values: "All"`, reason: 'FieldValueNotSupported' }]);
   }
   return true;
+}
+
+/** kube-apiserver's summary of a body it cannot decode: the first 30 bytes, as text when it starts with `{`, in hex otherwise. */
+export function summarizeData(raw: Buffer | undefined): string {
+  if (!raw || raw.length === 0) return '<empty>';
+  const head = raw.subarray(0, 30);
+  const more = raw.length > 30 ? ' ...' : '';
+  return raw[0] === 0x7b ? `${head.toString('utf8')}${more}` : `${head.toString('hex')}${more}`;
 }
 
 export function nameProblems(t: ResourceType, name: string): string[] {
@@ -78,16 +97,18 @@ export interface Decoded {
  * Checks a decoded request body against the URL and normalises it as kube-apiserver's decoder
  * does. Unknown fields: Strict → 400, Warn → warnings, Ignore → dropped silently.
  */
-export function decodeObject(t: ResourceType, body: unknown, urlNs: string | undefined, mode: FieldValidation): Decoded {
+export function decodeObject(t: ResourceType, body: unknown, urlNs: string | undefined, mode: FieldValidation, raw?: Buffer): Decoded {
   const gv = groupVersion(t);
+  const unrecognized = (why: string) => errors.badRequest(`the object provided is unrecognized (must be of type ${t.kind}): ${why} (${summarizeData(raw ?? Buffer.from(JSON.stringify(body)))})`);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw errors.badRequest(`the object provided is unrecognized (must be of type ${t.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
+    const what = Array.isArray(body) ? 'array' : body === null ? 'null' : typeof body === 'number' ? 'number' : typeof body;
+    throw unrecognized(`couldn't get version/kind; json parse error: json: cannot unmarshal ${what} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
   }
   const obj = body as Obj;
   const excerpt = JSON.stringify(obj).slice(0, 30);
   if (t.custom) {
-    if (!obj.kind) throw errors.badRequest(`Object 'Kind' is missing in '${JSON.stringify(obj)}'`);
-    if (!obj.apiVersion) throw errors.badRequest(`Object 'apiVersion' is missing in '${JSON.stringify(obj)}'`);
+    if (!obj.kind) throw unrecognized(`Object 'Kind' is missing in '${JSON.stringify(obj)}'`);
+    if (!obj.apiVersion) throw unrecognized(`Object 'apiVersion' is missing in '${JSON.stringify(obj)}'`);
   } else {
     obj.kind ??= t.kind;
     obj.apiVersion ??= gv;

@@ -30,8 +30,11 @@ function schemaFor(t: ResourceType): unknown {
     kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
     metadata: { allOf: [{ $ref: `#/components/schemas/${OBJECT_META}` }], description: "Standard object's metadata." },
   };
-  props.spec = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-  if (!t.custom) props.status = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  // A custom resource's CRD schema is preserve-unknown-fields at the root, with nothing under spec.
+  if (!t.custom) {
+    props.spec = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+    props.status = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  }
   const s: Record<string, unknown> = { type: 'object', properties: props, 'x-kubernetes-group-version-kind': [gvk] };
   if (t.custom) s['x-kubernetes-preserve-unknown-fields'] = true;
   return s;

@@ -10,8 +10,8 @@ import data from './protos.json' with { type: 'json' };
 export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]); // "k8s\0"
 
-/** [JSON name, type, 'r' repeated | 'm' map of that type | '' single]. */
-type ProtoField = [string, string, string];
+/** [JSON name, type, 'r' repeated | 'm' map of that type | '' single, 'o' when a zero value means absent]. */
+type ProtoField = [string, string, string, string];
 const MESSAGES = (data as unknown as { messages: Record<string, Record<string, ProtoField>> }).messages;
 
 type Field = { num: number; wire: number; value: bigint | Buffer };
@@ -83,7 +83,10 @@ function special(type: string, b: Buffer): { value: unknown } | undefined {
     case `${META}.Time`:
     case `${META}.MicroTime`: {
       const fs = fields(b);
-      return { value: rfc3339(num(fs.find((f) => f.num === 1)), Number(num(fs.find((f) => f.num === 2))), type.endsWith('MicroTime')) };
+      const seconds = num(fs.find((f) => f.num === 1));
+      const nanos = Number(num(fs.find((f) => f.num === 2)));
+      // Go's zero Time is JSON null.
+      return { value: seconds === 0n && nanos === 0 ? null : rfc3339(seconds, nanos, type.endsWith('MicroTime')) };
     }
     case `${META}.Duration`:
       return { value: goDuration(BigInt.asIntN(64, num(fields(b).find((f) => f.num === 1)))) };
@@ -139,7 +142,8 @@ function scalar(type: string, f: Field): unknown {
 function value(type: string, f: Field): unknown {
   if (!MESSAGES[type]) return scalar(type, f);
   const b = f.value as Buffer;
-  return special(type, b)?.value ?? decodeMessage(b, type);
+  const s = special(type, b);
+  return s ? s.value : decodeMessage(b, type);
 }
 
 function decodeMessage(b: Buffer, type: string): Record<string, unknown> {
@@ -148,7 +152,7 @@ function decodeMessage(b: Buffer, type: string): Record<string, unknown> {
   for (const f of fields(b)) {
     const def = table?.[f.num];
     if (!def) continue;
-    const [name, ftype, label] = def;
+    const [name, ftype, label, omitZero] = def;
     if (label === 'm') {
       const entry = fields(f.value as Buffer);
       const k = entry.find((e) => e.num === 1);
@@ -166,7 +170,12 @@ function decodeMessage(b: Buffer, type: string): Record<string, unknown> {
           pos = p;
         }
       } else (out[name] ??= []).push(value(ftype, f));
-    } else out[name] = value(ftype, f);
+    } else {
+      const v = value(ftype, f);
+      // The encoding writes every non-pointer field; Go's JSON leaves an omitempty one out when zero.
+      if (omitZero === 'o' && (v === '' || v === 0 || v === false)) continue;
+      out[name] = v;
+    }
   }
   return out;
 }

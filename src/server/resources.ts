@@ -33,10 +33,12 @@ export interface ResourceType {
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+/** The apiextensions server lists a custom resource's verbs in its own order. */
+const CUSTOM_VERBS = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
 const READ_VERBS = ['get', 'list', 'watch'];
 
 export function verbs(t: ResourceType): string[] {
-  return t.verbs ?? (t.readOnly ? READ_VERBS : ALL_VERBS);
+  return t.verbs ?? (t.readOnly ? READ_VERBS : t.custom ? CUSTOM_VERBS : ALL_VERBS);
 }
 
 export function groupVersion(t: { group: string; version: string }): string {
@@ -76,7 +78,9 @@ function istioGroups(): GroupVersion[] {
     if (g) g.types.push(t);
     else out.push({ group: t.group, version: t.version, types: [t] });
   }
-  return out.sort((a, b) => (a.group < b.group ? -1 : 1));
+  // kube-aggregator orders the custom resource groups (one priority) by their APIService's name, VERSION.GROUP.
+  const key = (g: GroupVersion) => `${g.version}.${g.group}`;
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : 1));
 }
 
 interface BuiltinSpec {
@@ -119,10 +123,12 @@ const CREATE_ONLY = ['create'];
 export const CORE_TYPES: ResourceType[] = [
   builtin('', 'v1', { plural: 'configmaps', kind: 'ConfigMap', shortNames: ['cm'] }),
   builtin('', 'v1', { plural: 'events', kind: 'Event', shortNames: ['ev'] }),
+  builtin('', 'v1', { plural: 'limitranges', kind: 'LimitRange', shortNames: ['limits'] }),
   builtin('', 'v1', { plural: 'namespaces', kind: 'Namespace', namespaced: false, shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }),
   builtin('', 'v1', { plural: 'nodes', kind: 'Node', namespaced: false, readOnly: true, shortNames: ['no'] }),
   builtin('', 'v1', { plural: 'pods', kind: 'Pod', shortNames: ['po'], categories: ALL }),
   builtin('', 'v1', { plural: 'replicationcontrollers', kind: 'ReplicationController', shortNames: ['rc'], categories: ALL }),
+  builtin('', 'v1', { plural: 'resourcequotas', kind: 'ResourceQuota', shortNames: ['quota'] }),
   builtin('', 'v1', { plural: 'serviceaccounts', kind: 'ServiceAccount', shortNames: ['sa'] }),
   builtin('', 'v1', { plural: 'services', kind: 'Service', shortNames: ['svc'], categories: ALL }),
 ];
@@ -166,11 +172,14 @@ export const CRD_TYPE: ResourceType = {
   group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions', singular: 'customresourcedefinition',
   kind: 'CustomResourceDefinition', listKind: 'CustomResourceDefinitionList', namespaced: false, readOnly: true,
   shortNames: ['crd', 'crds'], categories: ['api-extensions'], custom: false,
+  // kube-apiserver 1.33 still stores CRDs as v1beta1 and ServiceCIDRs as v1beta1 (their storageVersionHash says so).
+  storageVersion: { group: 'apiextensions.k8s.io', version: 'v1beta1', kind: 'CustomResourceDefinition' },
 };
 
 export const SERVICE_CIDR_TYPE: ResourceType = {
   group: 'networking.k8s.io', version: 'v1', plural: 'servicecidrs', singular: 'servicecidr', kind: 'ServiceCIDR',
   listKind: 'ServiceCIDRList', namespaced: false, readOnly: true, custom: false,
+  storageVersion: { group: 'networking.k8s.io', version: 'v1beta1', kind: 'ServiceCIDR' },
 };
 
 export interface Catalog {

@@ -10,16 +10,17 @@ import type { Obj } from './store.ts';
 /** Who every request to serve is: the token holder (or anyone, over --insecure-http). */
 export const USER = { username: 'egressctl-local-admin', uid: 'egressctl-local-admin', groups: ['system:masters', 'system:authenticated'] };
 
+/** As kube-apiserver lists them for a member of system:masters (the RBAC bootstrap roles' rules, in its order). */
 const RULES = {
   resourceRules: [
-    { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
     { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
     { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
+    { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
   ],
   nonResourceRules: [
+    { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'] },
     { verbs: ['*'], nonResourceURLs: ['*'] },
     { verbs: ['get'], nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'] },
-    { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'] },
   ],
   incomplete: false,
 };

@@ -122,8 +122,10 @@ export function prepareService(store: Store, net: ClusterNetwork, svc: Obj, old?
   if (ports.length === 0) invalid(name, { field: 'spec.ports', reason: 'FieldValueRequired', message: 'Required value' });
   spec.internalTrafficPolicy ??= 'Cluster';
   assignClusterIP(store, net, svc, old);
-  spec.ipFamilies = ['IPv4'];
-  spec.ipFamilyPolicy ??= 'SingleStack';
+  // A headless Service without a selector gets every family (kube's RequireDualStack default for it).
+  const headlessNoSelector = spec.clusterIP === 'None' && !(spec.selector && Object.keys(spec.selector).length);
+  spec.ipFamilyPolicy ??= headlessNoSelector ? 'RequireDualStack' : 'SingleStack';
+  spec.ipFamilies = spec.ipFamilyPolicy === 'RequireDualStack' ? ['IPv4', 'IPv6'] : ['IPv4'];
 }
 
 function assignClusterIP(store: Store, net: ClusterNetwork, svc: Obj, old: Obj | undefined): void {

@@ -23,11 +23,13 @@ interface ColumnDefinition {
 }
 
 const COLUMNS = (data as { columns: Record<string, ColumnDefinition[]> }).columns;
+/** kube-apiserver describes a custom resource's Age column with ObjectMeta's creationTimestamp text. */
+const AGE_DESC = COLUMNS['/namespaces'].find((c) => c.name === 'Age')!.description;
 
 type Cell = (o: Obj, now: number) => unknown;
 
 const NAME_DESC = 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
-const AGE_DESC = 'Custom resource definition column (in JSONPath format): .metadata.creationTimestamp';
+
 
 const none = (s: unknown) => (s === undefined || s === null || s === '' ? '<none>' : s);
 const age: Cell = (o, n) => ageOf(o.metadata.creationTimestamp, n);
@@ -64,6 +66,19 @@ function servicePorts(o: Obj): string {
   return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
 }
 
+/** The printer's External-IP: the name for ExternalName; for LoadBalancer the ingress (or <pending>) and external IPs. */
+function externalIP(o: Obj): string {
+  const spec = o.spec ?? {};
+  if (spec.type === 'ExternalName') return spec.externalName ?? '<none>';
+  const ips: string[] = [...(spec.externalIPs ?? [])];
+  if (spec.type === 'LoadBalancer') {
+    const ingress = (o.status?.loadBalancer?.ingress ?? []).map((i: Obj) => i.ip || i.hostname).filter(Boolean);
+    if (!ingress.length && !ips.length) return '<pending>';
+    ips.unshift(...ingress);
+  }
+  return ips.length ? ips.join(',') : '<none>';
+}
+
 function nodeAddress(type: string): Cell {
   return (o) => (o.status?.addresses ?? []).find((a: Obj) => a.type === type)?.address ?? '<none>';
 }
@@ -71,6 +86,13 @@ function nodeAddress(type: string): Cell {
 function podStatus(o: Obj): string {
   if (o.metadata.deletionTimestamp) return 'Terminating';
   return o.status?.reason || o.status?.phase || 'Pending';
+}
+
+/** The quota printer: `resource: used/hard` for what status.hard lists (no controller: nothing). */
+function quotaCell(o: Obj, limits: boolean): string {
+  const hard: Obj = o.status?.hard ?? {};
+  const used: Obj = o.status?.used ?? {};
+  return Object.keys(hard).sort().filter((k) => k.startsWith('limits.') === limits).map((k) => `${k}: ${used[k] ?? '0'}/${hard[k]}`).join(', ');
 }
 
 function jobStatus(o: Obj): string {
@@ -99,7 +121,9 @@ const CELLS: Record<string, Cell[]> = {
     (o) => [o.source?.component, o.source?.host].filter(Boolean).join(', '), (o) => String(o.message ?? '').trim(),
     (o, n) => eventTime(o, n, 'first'), (o) => String(o.count ?? 1), (o) => o.metadata.name,
   ],
+  '/limitranges': [(o) => o.metadata.name, (o) => o.metadata.creationTimestamp],
   '/namespaces': [(o) => o.metadata.name, (o) => o.status?.phase ?? 'Active', age],
+  '/resourcequotas': [(o) => o.metadata.name, (o) => quotaCell(o, false), (o) => quotaCell(o, true), age],
   '/nodes': [
     (o) => o.metadata.name,
     (o) => ((o.status?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True') ? 'Ready' : 'NotReady') + (o.spec?.unschedulable ? ',SchedulingDisabled' : ''),
@@ -118,7 +142,7 @@ const CELLS: Record<string, Cell[]> = {
   '/serviceaccounts': [(o) => o.metadata.name, (o) => (o.secrets ?? []).length, age],
   '/services': [
     (o) => o.metadata.name, (o) => o.spec?.type ?? 'ClusterIP', (o) => none(o.spec?.clusterIP),
-    (o) => (o.spec?.type === 'ExternalName' ? o.spec.externalName : (o.spec?.externalIPs?.join(',') || '<none>')), servicePorts, age, (o) => formatLabels(o.spec?.selector),
+    externalIP, servicePorts, age, (o) => formatLabels(o.spec?.selector),
   ],
   'apps/daemonsets': [
     (o) => o.metadata.name, (o) => num(o.status?.desiredNumberScheduled), (o) => num(o.status?.currentNumberScheduled), (o) => num(o.status?.numberReady),
@@ -155,10 +179,19 @@ function columnsFor(t: ResourceType): { defs: ColumnDefinition[]; cells: Cell[] 
   return { defs: CUSTOM, cells: [(o) => o.metadata.name, age] };
 }
 
-function partial(o: Obj, include: string): Obj | undefined {
-  if (include === 'None') return undefined;
+/** Annotations apps/v1 adds when it converts from the stored form: the Table's metadata, made from that form, lacks them. */
+const CONVERSION_ANNOTATIONS = ['deprecated.daemonset.template.generation'];
+
+function partial(o: Obj, include: string): Obj | null {
+  if (include === 'None') return null;
   if (include === 'Object') return o;
-  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
+  let metadata = o.metadata;
+  if (metadata.annotations && CONVERSION_ANNOTATIONS.some((a) => a in metadata.annotations)) {
+    const annotations = Object.fromEntries(Object.entries(metadata.annotations).filter(([k]) => !CONVERSION_ANNOTATIONS.includes(k)));
+    metadata = { ...metadata, annotations };
+    if (!Object.keys(annotations).length) delete metadata.annotations;
+  }
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata };
 }
 
 export function toTable(t: ResourceType, items: Obj[], listMeta: Obj, include = 'Metadata', withColumns = true): Obj {
@@ -168,8 +201,7 @@ export function toTable(t: ResourceType, items: Obj[], listMeta: Obj, include = 
   table.columnDefinitions = withColumns ? defs : null;
   table.rows = items.map((o) => {
     const row: Obj = { cells: cells.map((c) => c(o, n)) };
-    const obj = partial(o, include);
-    if (obj) row.object = obj;
+    row.object = partial(o, include);
     return row;
   });
   return table;

@@ -73,6 +73,9 @@ function defaultVolume(v: unknown): void {
 
 /** SetDefaults_PodSpec and what it reaches (containers, init containers, volumes). */
 export function defaultPodSpec(spec: Obj): void {
+  // The deprecated serviceAccount field mirrors serviceAccountName (v1 conversion), either way.
+  if (spec.serviceAccountName && !spec.serviceAccount) spec.serviceAccount = spec.serviceAccountName;
+  else if (spec.serviceAccount && !spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount;
   for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) defaultContainer(c);
   if (Array.isArray(spec.volumes)) spec.volumes.forEach(defaultVolume);
   spec.restartPolicy ??= 'Always';
@@ -280,7 +283,6 @@ export function prepareWorkload(t: ResourceType, o: Obj, old: Obj | undefined, c
   DEFAULTS[t.kind]?.(o, spec);
   const template = templateOf(t.kind, spec);
   if (isObject(template)) defaultTemplate(template);
-  if (t.kind === 'CronJob' && isObject(spec.jobTemplate?.spec)) defaultJobSpec(spec.jobTemplate.spec);
   o.status = old ? old.status : FRESH_STATUS[t.kind]();
   invalid(t, o, workloadCauses(t.kind, spec));
 }
