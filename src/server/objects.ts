@@ -3,7 +3,7 @@
 // server-set metadata (uid, creationTimestamp, generation).
 import { randomUUID } from 'node:crypto';
 import { errors, type Cause } from './status.ts';
-import { groupVersion, type ResourceType } from './resources.ts';
+import { BUILTIN_GROUPS, groupVersion, type ResourceType } from './resources.ts';
 import type { Obj } from './store.ts';
 import { SCHEMAS, unknownFields, type SchemaNode } from './schema.ts';
 import { dns1035LabelProblems, dns1123LabelProblems, dns1123SubdomainProblems } from '../core/names.ts';
@@ -113,6 +113,7 @@ export function decodeObject(t: ResourceType, body: unknown, urlNs: string | und
     obj.kind ??= t.kind;
     obj.apiVersion ??= gv;
   }
+  if (!t.custom && (obj.apiVersion !== gv || obj.kind !== t.kind) && typeof obj.kind === 'string') throw wrongBuiltinKind(t, String(obj.apiVersion), obj.kind);
   if (obj.apiVersion !== gv) throw errors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${gv})`);
   if (typeof obj.kind !== 'string') throw errors.badRequest(`the object provided is unrecognized (must be of type ${t.kind}): kind must be a string (${excerpt})`);
   if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
@@ -150,6 +151,19 @@ export function decodeObject(t: ResourceType, body: unknown, urlNs: string | und
   delete meta.selfLink;
   delete meta.managedFields;
   return { obj, warnings };
+}
+
+/**
+ * A built-in endpoint sent another kind: kube's decoder converts whatever kind its scheme knows and
+ * fails on the conversion, or does not know the kind at all.
+ */
+function wrongBuiltinKind(t: ResourceType, apiVersion: string, kind: string): Error {
+  const version = apiVersion.includes('/') ? apiVersion.split('/')[1] : apiVersion;
+  const head = `${kind} in version ${JSON.stringify(version)} cannot be handled as a ${t.kind}`;
+  const registered = BUILTIN_GROUPS.some((g) => groupVersion(g) === apiVersion && g.types.some((x) => x.kind === kind && !x.custom));
+  if (!registered) return errors.badRequest(`${head}: no kind ${JSON.stringify(kind)} is registered for version ${JSON.stringify(apiVersion)} in scheme "pkg/runtime/scheme.go:110"`);
+  const internal = t.group === '' ? 'core' : t.group.split('.')[0];
+  return errors.badRequest(`${head}: converting (${version}.${kind}) to (${internal}.${t.kind}): unknown conversion`);
 }
 
 const GENERATE = 'bcdfghjklmnpqrstvwxz2456789';

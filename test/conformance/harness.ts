@@ -355,3 +355,28 @@ export function linesServeHas(real: Observation, serve: Observation): [Observati
   const keys = new Set(serveLines.map(key));
   return [{ ...r, stdout: String(r.stdout).split('\n').filter((l) => keys.has(key(l))).join('\n') }, { ...s, stdout: serveLines.join('\n') }];
 }
+
+/**
+ * The real server's own controllers (its IP allocator's repair loop) may report events now and
+ * then; serve runs none. Their events are taken out of the real answer (lists, Tables, kubectl's
+ * lines), and what is left compared.
+ */
+const CONTROLLER_EVENT = /ipallocator-repair-controller|ClusterIPNotAllocated|PortNotAllocated|nodePortAllocation/;
+export function withoutControllerEvents(real: Observation, serve: Observation): [Observation, Observation] {
+  const r = real as Body;
+  if (typeof r.stdout === 'string') {
+    let out = r.stdout.split('\n').filter((l) => !CONTROLLER_EVENT.test(l)).join('\n');
+    // kubectl describe: an events table left with its headers only is `Events: <none>`.
+    out = out.replace(/^Events:\n \| Type \| Reason \| Age \| From \| Message\n \| ---- \| ------ \| ---- \| ---- \| -------\n/m, 'Events: | <none>\n');
+    // kubectl get events: headers only is "No resources found" on stderr.
+    if (/^(NAMESPACE \| )?LAST SEEN[^\n]*\n?$/.test(out)) {
+      const none = String((serve as Body).stderr).split('\n').find((l) => l.startsWith('No resources found')) ?? '';
+      return [{ ...r, stdout: '', stderr: `${r.stderr}${none}\n` }, serve];
+    }
+    return [{ ...r, stdout: out }, serve];
+  }
+  const b = body(real);
+  if (Array.isArray(b.items)) return [withBody(real, { ...b, items: b.items.filter((i: Body) => !CONTROLLER_EVENT.test(JSON.stringify(i))) }), serve];
+  if (Array.isArray(b.rows)) return [withBody(real, { ...b, rows: b.rows.filter((i: Body) => !CONTROLLER_EVENT.test(JSON.stringify(i))) }), serve];
+  return [real, serve];
+}

@@ -148,6 +148,17 @@ const writes: Step[] = [
   h('an unknown patch type', 'PATCH', `${ER}/rule-3`, { body: '{}', contentType: 'application/x-whatever' }),
   h('PATCH a missing object', 'PATCH', `${ER}/rule-404`, { body: { metadata: { labels: { a: 'b' } } }, contentType: 'application/merge-patch+json' }),
   h('dry-run delete', 'DELETE', `${ER}/rule-3?dryRun=All`),
+  h('dry-run merge patch', 'PATCH', `${ER}/rule-3?dryRun=All`, { body: { spec: { ports: [{ port: 1, protocol: 'tcp' }] } }, contentType: 'application/merge-patch+json' }),
+  seqStep('dry-run PUT, then the object is as it was', async (t) => {
+    const got = (await http(t, 'GET', `${ER}/rule-3`)).json();
+    const put = await http(t, 'PUT', `${ER}/rule-3?dryRun=All`, { body: { ...got, spec: { changed: true } } });
+    return { put: normResponse(put, { t }), after: normResponse(await http(t, 'GET', `${ER}/rule-3`), { t }) };
+  }),
+  h('dryRun in the DeleteOptions body', 'DELETE', `${ER}/rule-3`, { body: { dryRun: ['All'] } }),
+  h('a bad dryRun in the DeleteOptions body', 'DELETE', `${ER}/rule-3`, { body: { dryRun: ['Nope'] } }),
+  h('delete with a stale resourceVersion precondition', 'DELETE', `${ER}/rule-3`, { body: { preconditions: { resourceVersion: '1' } }, pick: (b) => ({ ...b, message: String(b.message).replace(/record \(\d+\)/, 'record (<rv>)') }) }),
+  h('server-side apply over fields another manager wrote', 'PATCH', `${ER}/rule-3?fieldManager=other&dryRun=All`, { body: { ...er('rule-3'), spec: { destination: { service: 'other.example.com' } } }, contentType: 'application/apply-patch+yaml', known: 'serve keeps no managedFields, so server-side apply has no field owners and no conflicts: it merges what is applied over the object' }),
+  h('server-side apply with force', 'PATCH', `${ER}/rule-3?fieldManager=other&force=true`, { body: { ...er('rule-3'), spec: { destination: { service: 'forced.example.com' } } }, contentType: 'application/apply-patch+yaml' }),
   h('delete with a wrong uid precondition', 'DELETE', `${ER}/rule-3`, { body: { preconditions: { uid: '00000000-0000-0000-0000-000000000000' } } }),
   h('delete with propagationPolicy', 'DELETE', `${ER}/rule-yaml`, { body: { propagationPolicy: 'Background' } }),
   h('delete with a bad propagationPolicy', 'DELETE', `${ER}/rule-3`, { body: { propagationPolicy: 'Sideways' } }),
@@ -210,6 +221,11 @@ const lists: Step[] = [
     await http(t, 'PATCH', `${ER}/rule-1`, { body: { metadata: { labels: { watched: 'yes' } } }, contentType: 'application/merge-patch+json' });
     const r = await watch;
     return { status: r.status, events: r.body.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).map((e) => ({ type: e.type, name: e.object?.metadata?.name, labels: e.object?.metadata?.labels })) };
+  }),
+  seqStep('watch asking for Table: one-row Tables, the columns first only', async (t) => {
+    const r = await http(t, 'GET', `${ER}?watch=true&timeoutSeconds=1`, { accept: TABLE });
+    const events = r.body.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).map((e) => ({ type: e.type, kind: e.object?.kind, columns: (e.object?.columnDefinitions ?? null) === null ? null : e.object.columnDefinitions.map((c: any) => c.name), name: e.object?.rows?.[0]?.cells?.[0] }));
+    return { status: r.status, type: String(r.headers['content-type']).split(';')[0], events };
   }),
   h('watch with a resourceVersion that is not a number', 'GET', `${ER}?watch=true&resourceVersion=abc&timeoutSeconds=1`),
   h('deletecollection by label', 'DELETE', `${ER}?labelSelector=tier%3Db`),

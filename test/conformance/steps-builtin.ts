@@ -1,7 +1,7 @@
 // Raw HTTP steps for the built-in kinds serve holds: Services (defaults, allocation, updates),
 // ConfigMaps, Namespaces, the workload kinds with their defaults and checks, strategic merge patch,
 // unknown fields, events, the self reviews.
-import { httpStep as h, seqStep, http, normResponse, type Step } from './harness.ts';
+import { httpStep as h, seqStep, http, normResponse, withoutControllerEvents, type Step } from './harness.ts';
 
 const NS = '/api/v1/namespaces/default';
 const APPS = '/apis/apps/v1/namespaces/default';
@@ -89,13 +89,13 @@ const misc: Step[] = [
   h('namespaces: no deletecollection', 'DELETE', '/api/v1/namespaces'),
   h('ServiceAccounts', 'GET', `${NS}/serviceaccounts`),
   h('a ServiceAccount', 'POST', `${NS}/serviceaccounts`, { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bot' } } }),
-  h('events', 'GET', `${NS}/events`),
-  h('events across namespaces', 'GET', '/api/v1/events'),
-  h('events.k8s.io', 'GET', '/apis/events.k8s.io/v1/namespaces/default/events'),
-  h('events as kubectl describe asks', 'GET', `${NS}/events?fieldSelector=involvedObject.name%3Dweb,involvedObject.namespace%3Ddefault,involvedObject.kind%3DService,involvedObject.uid%3Dx`),
-  h('events.k8s.io field selector regarding.name', 'GET', '/apis/events.k8s.io/v1/namespaces/default/events?fieldSelector=regarding.name%3Dweb'),
+  h('events', 'GET', `${NS}/events`, { project: withoutControllerEvents }),
+  h('events across namespaces', 'GET', '/api/v1/events', { project: withoutControllerEvents }),
+  h('events.k8s.io', 'GET', '/apis/events.k8s.io/v1/namespaces/default/events', { project: withoutControllerEvents }),
+  h('events as kubectl describe asks', 'GET', `${NS}/events?fieldSelector=involvedObject.name%3Dweb,involvedObject.namespace%3Ddefault,involvedObject.kind%3DService,involvedObject.uid%3Dx`, { project: withoutControllerEvents }),
+  h('events.k8s.io field selector regarding.name', 'GET', '/apis/events.k8s.io/v1/namespaces/default/events?fieldSelector=regarding.name%3Dweb', { project: withoutControllerEvents }),
   h('events.k8s.io does not take involvedObject', 'GET', '/apis/events.k8s.io/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dweb'),
-  h('events as a Table', 'GET', `${NS}/events`, { accept: TABLE }),
+  h('events as a Table', 'GET', `${NS}/events`, { accept: TABLE, project: withoutControllerEvents }),
   h('SelfSubjectAccessReview', 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace: 'default', verb: 'create', group: 'config.istio.io', resource: 'egressrules' } } } }),
   h('SelfSubjectAccessReview, non-resource', 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { nonResourceAttributes: { path: '/healthz', verb: 'get' } } } }),
   h('SelfSubjectAccessReview without attributes', 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: {} } }),
@@ -141,6 +141,22 @@ const workloads: Step[] = [
   h('Pod as a Table', 'GET', `${NS}/pods`, { accept: TABLE }),
   h('Pods by phase', 'GET', `${NS}/pods?fieldSelector=status.phase%3DPending`, { pick: (b) => (b.items ?? []).map((o: any) => o.metadata.name) }),
   h('Pod delete answers the object', 'DELETE', `${NS}/pods/pod`),
+  ...['deployments', 'daemonsets', 'replicasets', 'statefulsets'].map((p) => h('a missing one', 'GET', `${APPS}/${p}/nope`)),
+  ...['jobs', 'cronjobs'].map((p) => h('a missing one', 'GET', `${BATCH}/${p}/nope`)),
+  ...['pods', 'services', 'configmaps', 'serviceaccounts', 'replicationcontrollers', 'events'].map((p) => h('a missing one', 'GET', `${NS}/${p}/nope`)),
+  h('a missing namespace', 'GET', '/api/v1/namespaces/nope'),
+  h('a Deployment in a namespace that does not exist', 'POST', '/apis/apps/v1/namespaces/nope/deployments', { body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { selector: { matchLabels: { a: 'b' } }, template: template({ a: 'b' }) } } }),
+  h('a Deployment that exists', 'POST', `${APPS}/deployments`, { body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web2' }, spec: { selector: { matchLabels: { app: 'web2' } }, template: template({ app: 'web2' }) } } }),
+  h('a Deployment with a bad name', 'POST', `${APPS}/deployments`, { body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'Web_2' }, spec: { selector: { matchLabels: { app: 'w' } }, template: template({ app: 'w' }) } } }),
+  h('PUT a Deployment with a stale resourceVersion', 'PUT', `${APPS}/deployments/web2`, { body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web2', resourceVersion: '1' }, spec: { selector: { matchLabels: { app: 'web2' } }, template: template({ app: 'web2' }) } } }),
+  h('PUT a Deployment without a resourceVersion (built-in kinds allow it)', 'PUT', `${APPS}/deployments/web2`, { body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web2' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web2' } }, template: template({ app: 'web2' }) } } }),
+  h('a Deployment of another kind', 'POST', `${APPS}/deployments`, { body: { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'x' } } }),
+  h('a kind nobody registered', 'POST', `${APPS}/deployments`, { body: { apiVersion: 'apps/v1', kind: 'Foo', metadata: { name: 'x' } } }),
+  h('a Deployment sent to services', 'POST', `${NS}/services`, { body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' } } }),
+  h('no apiVersion and kind: the URL\'s', 'POST', `${NS}/configmaps?dryRun=All`, { body: { metadata: { name: 'x' }, data: { a: 'b' } } }),
+  h('a Deployment in a body namespace that differs', 'POST', `${APPS}/deployments`, { body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', namespace: 'other' } } }),
+  h('a Deployment body that is not JSON', 'POST', `${APPS}/deployments`, { body: 'nope', contentType: 'application/json' }),
+  h('a Deployment watch from now', 'GET', `${APPS}/deployments?watch=true&timeoutSeconds=1&fieldSelector=metadata.name%3Dweb2`, { pick: (b) => (typeof b === 'string' ? b.split('\n').filter(Boolean).map((l) => JSON.parse(l)).map((e: any) => [e.type, e.object?.kind, e.object?.metadata?.name]) : b) }),
   h('the workloads in category all, by resource', 'GET', '/apis/apps/v1/deployments', { pick: (b) => (b.items ?? []).map((o: any) => o.metadata.name) }),
 ];
 
