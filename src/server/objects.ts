@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { errors, type Cause } from './status.ts';
 import { BUILTIN_GROUPS, groupVersion, type ResourceType } from './resources.ts';
 import type { Obj } from './store.ts';
-import { SCHEMAS, unknownFields, type SchemaNode } from './schema.ts';
+import { SCHEMAS, typeError, unknownFields, type SchemaNode } from './schema.ts';
 import { dns1035LabelProblems, dns1123LabelProblems, dns1123SubdomainProblems } from '../core/names.ts';
 
 const META_FIELDS = new Set([
@@ -122,6 +122,10 @@ export function decodeObject(t: ResourceType, body: unknown, urlNs: string | und
   }
   // Built-in kinds: every field their schema does not know is dropped (strict decoding names its
   // path); custom resources keep everything but unknown metadata (preserve-unknown-fields).
+  if (t.schema && SCHEMAS[t.schema]) {
+    const wrongType = typeError(obj, SCHEMAS[t.schema]);
+    if (wrongType) throw errors.badRequest(`${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: ${wrongType}`);
+  }
   const unknown = t.schema && SCHEMAS[t.schema] ? pruneUnknownFields(obj, SCHEMAS[t.schema]) : pruneUnknownMetadata(obj);
   if (obj.kind !== t.kind) {
     throw errors.invalid(obj.kind, t.group, obj.metadata.name ?? '', [{ field: 'kind', message: `Invalid value: "${obj.kind}": must be ${t.kind}`, reason: 'FieldValueInvalid' }]);

@@ -200,6 +200,7 @@ export function normText(s: string, c: Context): string {
         .replace(/(at|to) revision \d+/g, '$1 revision <rv>')
         .replace(/\/tmp\/(LIVE|MERGED)-\d+/g, '/tmp/$1-<n>')
         .replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+ [+-]\d{4}/g, '<time>')
+        .replace(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}/g, '<time>')
         .replace(/resourceVersion: "\d+"/g, 'resourceVersion: "<rv>"'),
     )
     .join('\n');

@@ -73,7 +73,7 @@ describe('workloads on serve', { skip: kubectlSkipReason() }, () => {
     assert.doesNotMatch(all.stdout, /deployment\.extensions/);
   });
 
-  test('the checks kubectl users meet first: selector, containers, image; a Pod whose ServiceAccount does not exist', async () => {
+  test('the checks kubectl users meet first: selector, containers, image; a Pod whose ServiceAccount does not exist; a field of the wrong JSON type', async () => {
     const bad = await request(s, 'POST', '/apis/apps/v1/namespaces/default/deployments', {
       body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a' }, spec: { template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'C_1' }] } } } },
     });
@@ -83,5 +83,10 @@ describe('workloads on serve', { skip: kubectlSkipReason() }, () => {
     const pod = await request(s, 'POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p2' }, spec: { serviceAccountName: 'nobody', containers: [{ name: 'c', image: 'i' }] } } });
     assert.equal(pod.status, 403);
     assert.equal(pod.json().message, 'pods "p2" is forbidden: error looking up service account default/nobody: serviceaccount "nobody" not found');
+    const typed = await request(s, 'POST', '/apis/apps/v1/namespaces/default/deployments', {
+      body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 't' }, spec: { replicas: 'two', selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } },
+    });
+    assert.equal(typed.status, 400);
+    assert.equal(typed.json().message, 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32');
   });
 });
