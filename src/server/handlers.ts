@@ -424,7 +424,7 @@ export class ResourceApi {
     // Pods, Services and ServiceAccounts answer with the object (their registries set ReturnDeletedObject); the rest with a Status.
     if (RETURN_DELETED.has(t.kind) && !t.custom) {
       // A Pod no node runs is deleted at once, as a graceful deletion of zero seconds: the answer says so.
-      if (t.kind === 'Pod') last.metadata = { ...last.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: 0, generation: (last.metadata.generation ?? 1) + 1 };
+      if (t.kind === 'Pod') return json(200, { ...last, metadata: { ...last.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: 0, generation: (last.metadata.generation ?? 1) + 1 } });
       return json(200, present(t, last));
     }
     return json(200, successStatus(name, t.plural, t.group, old.metadata.uid));

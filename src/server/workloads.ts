@@ -283,7 +283,7 @@ export function prepareWorkload(t: ResourceType, o: Obj, old: Obj | undefined, c
   DEFAULTS[t.kind]?.(o, spec);
   const template = templateOf(t.kind, spec);
   if (isObject(template)) defaultTemplate(template);
-  o.status = old ? old.status : FRESH_STATUS[t.kind]();
+  o.status = old ? structuredClone(old.status) : FRESH_STATUS[t.kind]();
   invalid(t, o, workloadCauses(t.kind, spec));
 }
 
