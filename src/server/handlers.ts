@@ -13,7 +13,7 @@ import { fieldsOf, unsupportedFieldMessage } from './fields.ts';
 import { mediaType, parseBody, parseJson, parseYaml } from './body.ts';
 import { applyMerge, jsonPatch, mergePatch } from './patch.ts';
 import { parseFieldSelector, parseLabelSelector, type Matcher } from './selectors.ts';
-import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './table.ts';
+import { TABLE_CONTENT_TYPE, formatLabels, formatSelector, toTable, wantsTable } from './table.ts';
 import { NAMESPACES_KEY, UNDELETABLE, type ClusterNetwork } from './builtins.ts';
 import type { Obj, Store, Watcher } from './store.ts';
 import { canonicalEqual } from '../core/compare.ts';
@@ -66,6 +66,20 @@ function decodeContinue(s: string): { rv: number; start: string } {
 }
 
 const RETURN_DELETED = new Set(['Pod', 'Service', 'ServiceAccount']);
+/** Built-in kinds with a scale subresource. */
+const SCALE_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'ReplicationController']);
+
+/** An object's autoscaling/v1 Scale: its replicas, and its selector as text. */
+function scaleOf(o: Obj): Obj {
+  const m = o.metadata;
+  const selector = o.kind === 'ReplicationController' ? formatLabels(o.spec?.selector) : formatSelector(o.spec?.selector);
+  return {
+    kind: 'Scale', apiVersion: 'autoscaling/v1',
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    spec: { replicas: o.spec?.replicas ?? 0 },
+    status: { replicas: o.status?.replicas ?? 0, selector: selector === '<none>' ? '' : selector },
+  };
+}
 /** Built-in kinds with a status subresource. */
 const STATUS_KINDS = new Set(['Pod', 'Service', 'Namespace', 'Node', 'ReplicationController', 'Deployment', 'DaemonSet', 'ReplicaSet', 'StatefulSet', 'Job', 'CronJob']);
 
@@ -150,7 +164,40 @@ export class ResourceApi {
   private subresource(t: ResourceType, ns: string | undefined, name: string, sub: string, req: ApiRequest): ApiResponse {
     if (t.custom) throw errors.notFound(t.plural, t.group, name);
     if (sub === 'status' && STATUS_KINDS.has(t.kind) && req.method === 'GET') return this.get(t, ns, name, req);
+    if (sub === 'scale' && SCALE_KINDS.has(t.kind)) return this.scale(t, ns, name, req);
     throw errors.genericNotFound();
+  }
+
+  /**
+   * The scale subresource (`kubectl scale`): the object's replicas as an autoscaling/v1 Scale, read,
+   * replaced or patched; a change is an update of the object (nothing then scales anything).
+   */
+  private scale(t: ResourceType, ns: string | undefined, name: string, req: ApiRequest): ApiResponse {
+    const old = this.existing(t, ns, name);
+    const current = scaleOf(old);
+    if (req.method === 'GET') return json(200, current);
+    if (req.method !== 'PUT' && req.method !== 'PATCH') throw errors.methodNotAllowed();
+    const options = req.method === 'PUT' ? 'UpdateOptions' : 'PatchOptions';
+    const dryRun = isDryRun(req.query, options);
+    let wanted: Obj;
+    if (req.method === 'PUT') wanted = parseBody(req.body, req.headers['content-type'], 'Scale', 'autoscaling/v1') as Obj;
+    else {
+      const ct = mediaType(req.headers['content-type']);
+      const body = parseJson(req.body, 'Scale');
+      if (ct === 'application/json-patch+json') wanted = jsonPatch(current, body) as Obj;
+      else if (ct === 'application/merge-patch+json' || ct === 'application/strategic-merge-patch+json') wanted = mergePatch(current, body) as Obj;
+      else throw errors.unsupportedMediaType(ct, true, false);
+    }
+    const rv = wanted?.metadata?.resourceVersion;
+    if (rv && rv !== old.metadata.resourceVersion) throw errors.conflict(t.plural, t.group, name);
+    const replicas = wanted?.spec?.replicas;
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      throw errors.invalid('Scale', 'autoscaling', name, [{ field: 'spec.replicas', reason: 'FieldValueInvalid', message: `Invalid value: ${replicas}: must be greater than or equal to 0` }]);
+    }
+    const updated = structuredClone(old);
+    updated.spec = { ...updated.spec, replicas };
+    const r = this.update(t, ns, name, updated, old, [], dryRun, false);
+    return json(200, scaleOf(r.body as Obj));
   }
 
   private key(t: ResourceType): string {

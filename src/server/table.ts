@@ -36,13 +36,13 @@ const age: Cell = (o, n) => ageOf(o.metadata.creationTimestamp, n);
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 
 /** labels.FormatLabels: `k=v,k2=v2` sorted by key, `<none>` when empty. */
-function formatLabels(m: Obj | undefined): string {
+export function formatLabels(m: Obj | undefined): string {
   const keys = Object.keys(m ?? {}).sort();
   return keys.length ? keys.map((k) => `${k}=${m![k]}`).join(',') : '<none>';
 }
 
 /** metav1.FormatLabelSelector: the selector's requirements sorted by key. */
-function formatSelector(sel: Obj | undefined): string {
+export function formatSelector(sel: Obj | undefined): string {
   if (!sel) return '<none>';
   const reqs: Array<[string, string]> = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => [k, `${k}=${v}`]);
   for (const e of sel.matchExpressions ?? []) {

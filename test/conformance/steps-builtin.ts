@@ -161,6 +161,13 @@ const workloads: Step[] = [
   h('no apiVersion and kind: the URL\'s', 'POST', `${NS}/configmaps?dryRun=All`, { body: { metadata: { name: 'x' }, data: { a: 'b' } } }),
   h('a Deployment in a body namespace that differs', 'POST', `${APPS}/deployments`, { body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', namespace: 'other' } } }),
   h('a Deployment body that is not JSON', 'POST', `${APPS}/deployments`, { body: 'nope', contentType: 'application/json' }),
+  h('scale of a Deployment', 'GET', `${APPS}/deployments/web2/scale`),
+  h('kubectl scale: a merge patch of the Scale', 'PATCH', `${APPS}/deployments/web2/scale`, { body: { spec: { replicas: 4 } }, contentType: MERGE }),
+  h('after it', 'GET', `${APPS}/deployments/web2`),
+  h('scale of a ReplicationController', 'GET', `${NS}/replicationcontrollers/rc/scale`),
+  h('scale with a stale resourceVersion', 'PUT', `${APPS}/replicasets/rs/scale`, { body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'rs', namespace: 'default', resourceVersion: '1' }, spec: { replicas: 2 } } }),
+  h('negative replicas', 'PATCH', `${APPS}/statefulsets/sts/scale`, { body: { spec: { replicas: -1 } }, contentType: MERGE }),
+  h('scale of a missing one', 'GET', `${APPS}/deployments/nope/scale`),
   h('a Deployment watch from now', 'GET', `${APPS}/deployments?watch=true&timeoutSeconds=1&fieldSelector=metadata.name%3Dweb2`, { pick: (b) => (typeof b === 'string' ? b.split('\n').filter(Boolean).map((l) => JSON.parse(l)).map((e: any) => [e.type, e.object?.kind, e.object?.metadata?.name]) : b) }),
   h('the workloads in category all, by resource', 'GET', '/apis/apps/v1/deployments', { pick: (b) => (b.items ?? []).map((o: any) => o.metadata.name) }),
 ];
