@@ -165,9 +165,16 @@ try {
   await step('Listed as ServiceEntries', 'egressctl get serviceentries -o wide');
 
   // "Enabling Egress Traffic": the sidecar intercepts only Minikube's cluster range; everything
-  // else goes straight out. (The output is what `kubectl apply -f -` would get on a real cluster;
-  // egressctl serve serves Istio config, not Deployments, so it is shown rather than applied.)
+  // else goes straight out. First the injected manifest, then the seed's own command, which pipes
+  // it into `kubectl apply` (egressctl serve holds Services and Deployments, extensions/v1beta1
+  // too), and the Deployment as the server stored it. Without kubectl on PATH, the manifest only.
   await step('Inject the sidecar into the sleep sample so that it intercepts only 10.0.0.0/24 (Minikube)', 'egressctl kube-inject -f fixtures/samples/sleep-istio-0.2.yaml --includeIPRanges=10.0.0.1/24');
+  if (spawnSync('sh', ['-c', 'command -v kubectl'], { env }).status === 0) {
+    await step('Apply it, as the task does', 'egressctl kube-inject -f fixtures/samples/sleep-istio-0.2.yaml --includeIPRanges=10.0.0.1/24 | kubectl apply -f -');
+    await step('The Deployment has the sidecar, and the init container the range', `kubectl get deployment sleep -o jsonpath='{range .spec.template.spec.containers[*]}{.name}{"\\n"}{end}{.spec.template.spec.initContainers[0].args}{"\\n"}'`);
+  } else {
+    process.stdout.write(`\n${dim('# kubectl is not on PATH: the injected manifest is shown, not applied')}\n`);
+  }
   await step('A range with a typo is refused before anything is written', 'egressctl kube-inject -f fixtures/samples/sleep-istio-0.2.yaml --includeIPRanges=10.0.0/24', { accept: (r) => r.code === 1 && r.stdout === '' && /10\.0\.0\/24 is not a valid CIDR block/.test(r.stderr) });
   await step('The rules checked offline, with every problem at its place', 'egressctl validate -f fixtures/seed/wikipedia-rules.yaml');
 } catch (e) {

@@ -42,12 +42,15 @@ describe('Status errors', () => {
     assert.deepEqual(b.details, { name: 'missing', group: 'config.istio.io', kind: 'egressrules' });
   });
 
-  test('404 for an unknown path: the generic message, no details', async () => {
+  test('404 for an unknown path: text/plain from the mux in a custom resource group, a Status with empty details in a built-in one', async () => {
     const r = await request(s, 'GET', '/apis/config.istio.io/v1alpha2/namespaces/default/nothings');
     assert.equal(r.status, 404);
-    const b = r.json();
-    assertStatus(b, 404, 'NotFound', 'the server could not find the requested resource');
-    assert.equal(b.details, undefined);
+    assert.match(String(r.headers['content-type']), /^text\/plain/);
+    assert.equal(r.body, '404 page not found\n');
+    const b = await request(s, 'GET', '/api/v1/namespaces/default/nothings');
+    assert.equal(b.status, 404);
+    assertStatus(b.json(), 404, 'NotFound', 'the server could not find the requested resource');
+    assert.deepEqual(b.json().details, {});
   });
 
   test('404 for a create in a namespace that does not exist', async () => {
@@ -175,7 +178,7 @@ describe('Status errors', () => {
     await request(s, 'POST', BASE, { body: rule('guarded') });
     const r = await request(s, 'DELETE', `${BASE}/guarded`, { body: { preconditions: { uid: 'not-it' } } });
     assert.equal(r.status, 409);
-    assert.match(r.json().message, /^Operation cannot be fulfilled on egressrules\.config\.istio\.io "guarded": Precondition failed: UID in precondition: not-it, UID in object meta: /);
+    assert.match(r.json().message, /^Operation cannot be fulfilled on EgressRule\.config\.istio\.io "guarded": the UID in the precondition \(not-it\) does not match the UID in record \([0-9a-f-]+\)\. The object might have been deleted and then recreated$/);
   });
 
   test('the server does not validate EgressRule specs', async () => {
