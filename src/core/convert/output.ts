@@ -40,14 +40,16 @@ export function objectsByPlace(objects: readonly OutputObject[]): Map<SourceDocu
 
 /** The comment and blank lines before a document's first content line. */
 export function leadingComments(raw: string): string {
-  const lines = raw.split(/(?<=\n)/);
-  let out = '';
-  for (const line of lines) {
-    const t = line.trim();
+  // Line by line (each with its `\n`) up to the first content line: most documents start with one.
+  let end = 0;
+  while (end < raw.length) {
+    const nl = raw.indexOf('\n', end);
+    const next = nl < 0 ? raw.length : nl + 1;
+    const t = raw.slice(end, next).trim();
     if (t !== '' && !t.startsWith('#')) break;
-    out += line;
+    end = next;
   }
-  return out.replace(/\r\n/g, '\n');
+  return end === 0 ? '' : raw.slice(0, end).replace(/\r\n/g, '\n');
 }
 
 function withNewline(s: string): string {
