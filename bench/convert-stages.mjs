@@ -143,19 +143,20 @@ function runOnce(script) {
 }
 
 function report(title, runs) {
-  console.log(`${title.padEnd(38)}   wall ms    cpu ms`);
-  let wall = 0;
-  let cpu = 0;
+  console.log(`${title.padEnd(36)} wall: median   min   cpu: median`);
+  const sum = { w: 0, m: 0, c: 0 };
   for (const k of Object.keys(runs[0].times)) {
     const w = median(runs.map((r) => r.times[k]));
+    const m = Math.min(...runs.map((r) => r.times[k]));
     const c = k === 'gc' ? undefined : median(runs.map((r) => r.cpu[k]));
     if (k !== 'gc') {
-      wall += w;
-      cpu += c;
+      sum.w += w;
+      sum.m += m;
+      sum.c += c;
     }
-    console.log(`  ${k.padEnd(34)} ${w.toFixed(0).padStart(8)} ${c === undefined ? '  (inside the stages above)' : c.toFixed(0).padStart(9)}`);
+    console.log(`  ${k.padEnd(34)} ${w.toFixed(0).padStart(12)} ${m.toFixed(0).padStart(5)} ${c === undefined ? '  (within the stages)' : c.toFixed(0).padStart(13)}`);
   }
-  console.log(`  ${'sum of the medians'.padEnd(34)} ${wall.toFixed(0).padStart(8)} ${cpu.toFixed(0).padStart(9)}`);
+  console.log(`  ${'sum'.padEnd(34)} ${sum.w.toFixed(0).padStart(12)} ${sum.m.toFixed(0).padStart(5)} ${sum.c.toFixed(0).padStart(13)}`);
 }
 
 // Interleaved: each floor run beside a convert run.

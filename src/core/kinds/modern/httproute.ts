@@ -8,14 +8,14 @@ import { checkDestination, checkGatewayNames, checkHTTPRouteDestinations } from 
 import { nanosPart } from './duration.ts';
 import { corsHeaderNameProblem, headerNameOrClaimProblem, headerOperationProblems, isAuthorityHeader } from './headers.ts';
 import { re2Problem } from './re2.ts';
-import { goFixed, goFloat, goQuote } from './text.ts';
+import { byteLength, goFixed, goFloat, goQuote } from './text.ts';
 import type { CorsPolicy, HTTPDirectResponse, HTTPFaultInjection, HTTPMatchRequest, HTTPMirrorPolicy, HTTPRedirect, HTTPRetry, HTTPRewrite, HTTPRoute, Percent, StringMatch } from './virtualservice-schema.ts';
 
 const RE2_HINT = 'Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)';
 
 /** validateStringRegexp. */
 export function regexProblem(re: string, where: string): string | undefined {
-  if (new TextEncoder().encode(re).length > 1024) return `${goQuote(where)}: regex is too large, max length allowed is 1024`;
+  if (byteLength(re) > 1024) return `${goQuote(where)}: regex is too large, max length allowed is 1024`;
   const e = re2Problem(re);
   return e === undefined ? undefined : `${goQuote(where)}: ${e}; ${RE2_HINT}`;
 }
@@ -200,7 +200,7 @@ function checkRedirect(r: HTTPRedirect | undefined, path: string, f: Findings): 
 
 /** The body size Istio measures: the string's bytes, or the decoded bytes. */
 function bodySize(body: HTTPDirectResponse['body']): number {
-  if (body?.string !== undefined) return new TextEncoder().encode(body.string).length;
+  if (body?.string !== undefined) return byteLength(body.string);
   if (body?.bytes !== undefined) return Buffer.from(body.bytes, 'base64').length;
   return 0;
 }
