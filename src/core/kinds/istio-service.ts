@@ -291,6 +291,8 @@ const finite = (n: number | undefined) => (n === undefined ? undefined : jsonNum
 
 /** The float32 nearest to n, as the shortest decimal that reads back as that float32. */
 export function float32Shortest(n: number): number {
+  // An integer below 2^24 is a float32 itself, and no shorter decimal reads back as it.
+  if (Number.isInteger(n) && Math.abs(n) < 16777216) return Math.fround(n);
   const f = Math.fround(n);
   if (!Number.isFinite(f) || f === 0) return f;
   for (let p = 1; p <= 9; p++) {
@@ -328,8 +330,26 @@ function leadingInt(s: string): { x: bigint; rest: string } | undefined {
   return { x, rest: s.slice(i) };
 }
 
+/**
+ * Remembers a pure function's results by their string argument (durations repeat across a
+ * stream: "5s", "100ms"), up to a bound. Results are primitives; thrown errors are not kept.
+ */
+function memo<K, V>(f: (k: K) => V): (k: K) => V {
+  const known = new Map<K, V>();
+  return (k) => {
+    let v = known.get(k);
+    if (v === undefined) {
+      v = f(k);
+      if (known.size < 10_000) known.set(k, v);
+    }
+    return v;
+  };
+}
+
 /** Go 1.9 time.ParseDuration: nanoseconds, or Go's error text. */
-export function parseGoDuration(orig: string): bigint | string {
+export const parseGoDuration: (orig: string) => bigint | string = memo(parseDuration);
+
+function parseDuration(orig: string): bigint | string {
   const invalid = `time: invalid duration ${orig}`;
   let s = orig;
   let neg = false;
@@ -380,7 +400,9 @@ export function parseGoDuration(orig: string): bigint | string {
 }
 
 /** jsonpb's Duration text: `fmt.Sprintf("%.9f", d.Seconds())`, "000" trimmed twice, then "s". */
-export function formatDuration(nanos: bigint): string {
+export const formatDuration: (nanos: bigint) => string = memo(formatNanos);
+
+function formatNanos(nanos: bigint): string {
   const seconds = Number(nanos / 1000000000n) + Number(nanos % 1000000000n) / 1e9;
   let x = seconds.toFixed(9);
   for (let i = 0; i < 2; i++) if (x.endsWith('000')) x = x.slice(0, -3);
@@ -388,7 +410,9 @@ export function formatDuration(nanos: bigint): string {
 }
 
 /** The nanoseconds of a duration as formatDuration wrote it. */
-export function durationNanos(text: string): bigint {
+export const durationNanos: (text: string) => bigint = memo(nanosOfText);
+
+function nanosOfText(text: string): bigint {
   const m = /^(-?)([0-9]+)(?:\.([0-9]+))?s$/.exec(text);
   if (!m) throw new Error(`not a normalised duration: ${text}`);
   const n = BigInt(m[2]!) * 1000000000n + BigInt((m[3] ?? '').padEnd(9, '0'));

@@ -74,7 +74,12 @@ const CORS_FIELDS = fieldTable('allow_origin', 'allow_methods', 'allow_headers',
 
 /** Keeps the entries whose value is defined, in the order given (proto order). */
 function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }
 
 // ---------------------------------------------------------------------------------------------
