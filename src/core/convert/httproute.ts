@@ -37,8 +37,12 @@ export const RETRY_ON_0X = '5xx,connect-failure,refused-stream';
 const REQUEST_FIELDS = ['uri', 'scheme', 'method', 'authority'] as const;
 
 function defined(o: Obj): Obj | undefined {
-  const out = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-  return Object.keys(out).length > 0 ? out : undefined;
+  let out: Obj | undefined;
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (v !== undefined) (out ??= {})[k] = v;
+  }
+  return out;
 }
 
 function sortedMap<T>(m: Record<string, T>): Record<string, T> {

@@ -29,7 +29,13 @@ export function withHash(name: string, key: string, max: number): string {
 
 /** A label set written the same way whatever the order of its keys. */
 export function labelsKey(labels: Record<string, string>): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+  // JSON.stringify of the sorted [key, value] pairs, written pair by pair.
+  let out = '';
+  for (const k of Object.keys(labels).sort()) {
+    const v = labels[k];
+    out += `${out === '' ? '' : ','}[${JSON.stringify(k)},${typeof v === 'string' ? JSON.stringify(v) : JSON.stringify([v]).slice(1, -1)}]`;
+  }
+  return `[${out}]`;
 }
 
 /**
