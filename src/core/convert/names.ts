@@ -126,7 +126,9 @@ export function settleNames<T extends Nameable>(objects: readonly T[], taken: Re
   const groups = new Map<string, T[]>();
   for (const o of objects) {
     const key = `${o.kind}\u0000${o.namespace}`;
-    groups.set(key, [...(groups.get(key) ?? []), o]);
+    const group = groups.get(key);
+    if (group) group.push(o);
+    else groups.set(key, [o]);
   }
   const renamed: T[] = [];
   for (const group of groups.values()) {

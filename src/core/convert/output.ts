@@ -32,7 +32,9 @@ export function objectsByPlace(objects: readonly OutputObject[]): Map<SourceDocu
   const out = new Map<SourceDocument, OutputObject[]>();
   for (const o of objects) {
     const at = o.sources[0]!;
-    out.set(at, [...(out.get(at) ?? []), o]);
+    const list = out.get(at);
+    if (list) list.push(o);
+    else out.set(at, [o]);
   }
   for (const list of out.values()) list.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.seq - b.seq);
   return out;
