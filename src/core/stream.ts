@@ -271,9 +271,24 @@ export function parseDocument(source: string, doc: RawDocument, limits: ParseLim
     }
     return { ok: false, problem: { place: placeOf(source, doc), message: `cannot parse document: ${(e as Error).message}` } };
   }
-  const guard = checkTree(value, limits, doc.raw.length);
+  const guard = mayNeedGuard(doc.raw, limits) ? checkTree(value, limits, doc.raw.length) : undefined;
   if (guard) return { ok: false, problem: { place: placeOf(source, doc), message: guard } };
   return { ok: true, value };
+}
+
+/**
+ * Whether checkTree can find anything in what js-yaml read from `raw`. It cannot when the text has
+ * no alias (`*`), no escape (`\\`) and no `__proto__`:
+ * - without aliases every node is read from its own text, so there are at most length + 1 of them
+ *   (a node takes at least one character, the root aside), within the budget when the budget is
+ *   at least twice that, as the default limits always are;
+ * - without aliases js-yaml's maxDepth, which we give it and which counts every node it reads,
+ *   scalars too, has already refused any collection as deep as checkTree's limit;
+ * - a `__proto__` key can only come from its own letters, or from escapes in a double-quoted key.
+ */
+function mayNeedGuard(raw: string, limits: ParseLimits): boolean {
+  if (limits.expansionFloor + limits.expansionFactor * raw.length < 2 * raw.length + 2) return true;
+  return raw.includes('*') || raw.includes('\\') || raw.includes('__proto__');
 }
 
 /**

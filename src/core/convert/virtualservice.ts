@@ -13,7 +13,7 @@ import type { IstioService } from '../kinds/istio-service.ts';
 import type { Build } from './build.ts';
 import type { DestinationRules } from './destinationrule.ts';
 import { hostOf, isShortName } from './hosts.ts';
-import { httpRouteOf, routeEntryHost, type RouteContext } from './httproute.ts';
+import { httpRouteOf, type RouteContext } from './httproute.ts';
 import type { LegacyObject } from './input.ts';
 import { hostObjectName, labelsKey } from './names.ts';
 import { describe } from './notes.ts';
@@ -66,7 +66,8 @@ export class VirtualServices {
       this.b.notes.warn(r.doc, who, 'spec.destination.service', `"${dest.service}" has no dot: today's Istio reads a short host as ${dest.service}.${r.namespace}.svc.${this.b.domain}`);
     }
     (r.spec.route ?? []).forEach((dw, i) => {
-      const h = routeEntryHost(dw, { host, hostOf: (s) => this.hostOf(s, r.namespace) });
+      // routeEntryHost: the entry's own destination, or the rule's.
+      const h = dw.destination ? this.hostOf(dw.destination, r.namespace) : host;
       if (h === undefined) this.b.notes.problem(r.doc, who, `spec.route[${i}].destination`, 'names no service (neither name nor service)');
       else if (dw.labels && Object.keys(dw.labels).length > 0) this.drs.get(r.namespace, h).needSubset(dw.labels, r.doc);
     });

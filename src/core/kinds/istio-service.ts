@@ -50,7 +50,8 @@
 
 import ipaddr from 'ipaddr.js';
 import { parseCidr, parseIPv4 } from '../cidr.ts';
-import { absent, fieldTable, isObject, readFields, show } from '../fields.ts';
+import { absent, fieldTable, isObject, show } from '../fields.ts';
+import { readFieldValues, type FieldValues } from './field-values.ts';
 import { isDNS1123Label } from '../names.ts';
 
 /** An IstioService reference as sent: lowerCamel names, empty values left out. */
@@ -113,11 +114,12 @@ const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Inf
 /** Reads the values of one spec, collecting problems and the paths that could not be read. */
 export class SpecReader implements Broken {
   readonly problems: string[] = [];
-  private readonly bad = new Set<string>();
+  /** Made at the first path that could not be read (most specs have none). */
+  private bad: Set<string> | undefined;
 
   fail(path: string, text: string): undefined {
     this.problems.push(`${path}: ${text}`);
-    this.bad.add(path);
+    (this.bad ??= new Set()).add(path);
     return undefined;
   }
 
@@ -126,19 +128,20 @@ export class SpecReader implements Broken {
   }
 
   has(path: string): boolean {
-    return this.bad.has(path);
+    return this.bad !== undefined && this.bad.has(path);
   }
 
   under(prefix: string): boolean {
+    if (this.bad === undefined) return false;
     for (const p of this.bad) if (p === prefix || p.startsWith(`${prefix}.`) || p.startsWith(`${prefix}[`)) return true;
     return false;
   }
 
   /** A message: its fields by lowerCamel name, or undefined when absent or not an object. */
-  message(v: unknown, fields: Record<string, string>, path: string): Map<string, unknown> | undefined {
+  message(v: unknown, fields: Record<string, string>, path: string): FieldValues | undefined {
     if (absent(v)) return undefined;
     if (!isObject(v)) return this.expected(path, 'an object', v);
-    return readFields(v, fields, `${path}.`, this.problems);
+    return readFieldValues(v, fields, `${path}.`, this.problems);
   }
 
   /** A string; '' reads as absent unless `keep` (a oneof member, where presence counts). */
@@ -238,11 +241,19 @@ export class SpecReader implements Broken {
   }
 
   /** The one member of a oneof that is given, or undefined; more than one is a problem. */
-  oneof(f: Map<string, unknown>, path: string, oneofName: string, members: readonly string[]): string | undefined {
+  oneof(f: FieldValues, path: string, oneofName: string, members: readonly string[]): string | undefined {
+    let first: string | undefined;
+    let more = false;
+    for (const m of members) {
+      if (absent(f.get(m))) continue;
+      if (first === undefined) first = m;
+      else more = true;
+    }
+    if (!more) return first;
     const given = members.filter((m) => !absent(f.get(m)));
     if (given.length > 1) {
       this.fail(path, `only one of ${given.map((g) => JSON.stringify(g)).join(', ')} may be given (oneof ${oneofName})`);
-      for (const g of given) this.bad.add(`${path}.${g}`);
+      for (const g of given) this.bad!.add(`${path}.${g}`);
       return undefined;
     }
     return given[0];

@@ -19,7 +19,7 @@ export function subsetNameProblem(name: string): string | undefined {
 export function checkDestination(d: Destination | undefined, path: string, f: Findings): void {
   if (d === undefined) return;
   const host = d.host ?? '';
-  if (!f.bad.has(`${path}.host`)) {
+  if (f.bad.size === 0 || !f.bad.has(`${path}.host`)) {
     if (host === '*') f.problems.push(`invalid destination host ${host}`);
     else push(f.problems, wildcardDomainProblem(host), host === '' ? `${path}.host` : undefined);
   }
@@ -40,8 +40,8 @@ export function checkHTTPRouteDestinations(routes: HTTPRouteDestination[] | unde
     if (r === null) return;
     const p = `${path}[${i}]`;
     if (r.destination === undefined && !f.bad.has(`${p}.destination`)) f.problems.push(at('destination is required', p));
-    headerOperationProblems(r.headers, `${p}.headers`, f.problems);
-    checkDestination(r.destination, `${p}.destination`, f);
+    if (r.headers !== undefined) headerOperationProblems(r.headers, `${p}.headers`, f.problems);
+    if (r.destination !== undefined) checkDestination(r.destination, `${p}.destination`, f);
     total += checkWeight(r.weight, p, f);
   });
   if ((routes ?? []).length > 1 && total === 0) f.problems.push(at('total destination weight = 0', path));

@@ -61,19 +61,21 @@ function checkConflicts(h: HTTPRoute, type: RouteType, path: string, f: Findings
 }
 
 function checkMatchStrings(m: HTTPMatchRequest, path: string, f: Findings): void {
-  for (const [name, sm] of Object.entries(m.headers ?? {})) {
+  const headers = m.headers ?? {};
+  for (const name of Object.keys(headers)) {
     push(f.problems, headerNameOrClaimProblem(name), name === '' ? `${path}.headers` : undefined);
-    push(f.problems, stringMatchProblem(sm, 'headers'), `${path}.headers[${name}]`);
+    const problem = stringMatchProblem(headers[name], 'headers');
+    if (problem !== undefined) push(f.problems, problem, `${path}.headers[${name}]`);
   }
   for (const [name, sm] of Object.entries(m.withoutHeaders ?? {})) {
     push(f.problems, headerNameOrClaimProblem(name), name === '' ? `${path}.withoutHeaders` : undefined);
     // `*` is not RE2: it means "present".
     if (sm.regex !== '*') push(f.problems, stringMatchProblem(sm, 'withoutHeaders'), `${path}.withoutHeaders[${name}]`);
   }
-  push(f.problems, stringMatchRegexpProblem(m.uri, 'uri'), `${path}.uri`);
-  push(f.problems, stringMatchProblem(m.scheme, 'scheme'), `${path}.scheme`);
-  push(f.problems, stringMatchProblem(m.method, 'method'), `${path}.method`);
-  push(f.problems, stringMatchProblem(m.authority, 'authority'), `${path}.authority`);
+  if (m.uri !== undefined) push(f.problems, stringMatchRegexpProblem(m.uri, 'uri'), `${path}.uri`);
+  if (m.scheme !== undefined) push(f.problems, stringMatchProblem(m.scheme, 'scheme'), `${path}.scheme`);
+  if (m.method !== undefined) push(f.problems, stringMatchProblem(m.method, 'method'), `${path}.method`);
+  if (m.authority !== undefined) push(f.problems, stringMatchProblem(m.authority, 'authority'), `${path}.authority`);
   for (const [name, qp] of Object.entries(m.queryParams ?? {})) push(f.problems, stringMatchProblem(qp, 'queryParams'), `${path}.queryParams[${name}]`);
 }
 
@@ -278,17 +280,18 @@ export function checkHTTPRoute(h: HTTPRoute, delegate: boolean, path: string, f:
   const type: RouteType = delegate ? 'delegate' : h.delegate !== undefined ? 'root' : 'independent';
   checkConflicts(h, type, path, f);
   checkMatches(h, path, f);
-  headerOperationProblems(h.headers, `${path}.headers`, f.problems);
-  checkCors(h.corsPolicy, `${path}.corsPolicy`, f);
-  checkFault(h.fault, `${path}.fault`, f);
+  // Each check does nothing for an absent part: its path is written only for a present one.
+  if (h.headers !== undefined) headerOperationProblems(h.headers, `${path}.headers`, f.problems);
+  if (h.corsPolicy !== undefined) checkCors(h.corsPolicy, `${path}.corsPolicy`, f);
+  if (h.fault !== undefined) checkFault(h.fault, `${path}.fault`, f);
   checkMirrorPercent(h, path, f);
-  checkDestination(h.mirror, `${path}.mirror`, f);
-  checkMirrors(h.mirrors, `${path}.mirrors`, f);
-  checkRedirect(h.redirect, `${path}.redirect`, f);
-  checkDirectResponse(h.directResponse, `${path}.directResponse`, f);
-  checkRetries(h.retries, `${path}.retries`, f);
-  checkRewrite(h.rewrite, `${path}.rewrite`, f);
+  if (h.mirror !== undefined) checkDestination(h.mirror, `${path}.mirror`, f);
+  if (h.mirrors !== undefined) checkMirrors(h.mirrors, `${path}.mirrors`, f);
+  if (h.redirect !== undefined) checkRedirect(h.redirect, `${path}.redirect`, f);
+  if (h.directResponse !== undefined) checkDirectResponse(h.directResponse, `${path}.directResponse`, f);
+  if (h.retries !== undefined) checkRetries(h.retries, `${path}.retries`, f);
+  if (h.rewrite !== undefined) checkRewrite(h.rewrite, `${path}.rewrite`, f);
   checkAuthorityRewrite(h, path, f);
-  checkHTTPRouteDestinations(h.route, `${path}.route`, f);
-  checkDuration(h.timeout, `${path}.timeout`, f.problems);
+  if (h.route !== undefined) checkHTTPRouteDestinations(h.route, `${path}.route`, f);
+  if (h.timeout !== undefined) checkDuration(h.timeout, `${path}.timeout`, f.problems);
 }
