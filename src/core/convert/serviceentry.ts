@@ -75,7 +75,8 @@ export function convertEgressRule(r: EgressRule, b: Build, drs: DestinationRules
  */
 export function warnDuplicateDestinations(rules: readonly EgressRule[], b: Build): void {
   const seen = new Map<string, EgressRule>();
-  const sorted = [...rules].sort((x, y) => cmp(`${x.namespace}/${x.name}`, `${y.namespace}/${y.name}`));
+  const keyed = rules.map((r) => ({ r, key: `${r.namespace}/${r.name}` }));
+  const sorted = keyed.sort((x, y) => cmp(x.key, y.key)).map((k) => k.r);
   for (const r of sorted) {
     const first = seen.get(r.spec.destination.service);
     if (!first) {

@@ -81,9 +81,9 @@ export class VirtualServices {
 
   /** Second pass (subset names settled): one VirtualService per group. */
   emit(): void {
-    const order = (r: RouteRule) => this.b.order(r.doc);
+    const compare = byPrecedence((r: RouteRule) => this.b.order(r.doc));
     for (const group of this.groups.values()) {
-      const sorted = [...group].sort((x, y) => byPrecedence(order)(x.rule, y.rule));
+      const sorted = [...group].sort((x, y) => compare(x.rule, y.rule));
       this.warnTies(sorted);
       const { host } = sorted[0]!;
       const namespace = sorted[0]!.rule.namespace;
