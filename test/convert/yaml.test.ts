@@ -34,6 +34,18 @@ test('dumpYaml writes what js-yaml dumps: strings of letters, digits and ._/- (i
   }), { numRuns: 5000 });
 });
 
+test('dumpYaml writes what js-yaml dumps: strings with a slash, and strings quoted as they are (its other fast paths)', () => {
+  fc.assert(fc.property(fc.oneof(
+    fc.stringMatching(/^[A-Za-z0-9._-]{0,5}\/[A-Za-z0-9._/-]{0,5}$/),
+    fc.stringMatching(/^[ \-?:,[\]{}#&*!|=>'%@`"\\][\x20-\x7e]{0,8}$/),
+    fc.stringMatching(/^[-*][0-9:._-]{0,6}$/),
+    fc.stringMatching(/^[\x20-\x7e]{1,10}$/),
+    fc.stringMatching(/^[0-9a-zA-Z:# ._+\-~<(),^$]{1,8}$/),
+  ), (s) => {
+    assert.equal(dumpYaml({ [s]: [s] }), jsYamlDump({ [s]: [s] }));
+  }), { numRuns: 40000 });
+});
+
 test('dumpYaml writes what js-yaml dumps: values it hands over', () => {
   for (const v of [{ a: 'two\nlines' }, { a: [{ b: 'x\n' }] }, { 'a\nb': 1 }, { at: new Date(0) }, 'top\nlevel', { a: new Uint8Array([1, 2]) }, [[['x\ny']]]]) {
     assert.equal(dumpYaml(v), jsYamlDump(v));

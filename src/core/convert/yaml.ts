@@ -43,6 +43,38 @@ const QUOTED_WORDS = new Set([
   'y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF',
 ]);
 
+// A string over those characters that holds a `/` (a CIDR block, a label key with a prefix) is
+// written plain too, unless it starts with `-` (an indicator): no implicit type of the schema, nor
+// YAML 1.1's booleans and base-60 numbers, matches a text with a `/`.
+const PLAIN_WITH_SLASH = /^[A-Za-z0-9._/][A-Za-z0-9._/-]*$/;
+
+// A string that starts with a character js-yaml never writes plain first (an indicator, a quote,
+// a space) and holds only printable ASCII without `"` and `\` is written double-quoted as it is:
+// not plain, no line break, nothing to escape (`"*.example.com"`).
+const NOT_PLAIN_FIRST = new Set([...' -?:,[]{}#&*!|=>\'%@`']);
+const QUOTED_AS_IS = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
+
+// Any other printable ASCII string that js-yaml's chooseScalarStyle finds plain-safe (first and
+// last characters, no `: ` and no ` #`) is written plain when it holds a character that no implicit
+// type of the schema, nor YAML 1.1's booleans and base-60 numbers, ever accepts: those read only
+// letters, digits and `_+-.: \t~<`. (A route's regex, a retryOn list.)
+const RESOLVABLE = new Set([...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+-.: \t~<'].map((c) => c.charCodeAt(0)));
+
+function writtenPlain(s: string): boolean {
+  if (s === '' || NOT_PLAIN_FIRST.has(s[0]!) || s[0] === '"') return false;
+  const last = s.charCodeAt(s.length - 1);
+  if (last === 0x20 || last === 0x3a) return false;
+  let unresolvable = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+    // `: ` and ` #` are not plain; the first character is neither a space nor `#`.
+    if ((c === 0x20 && s.charCodeAt(i - 1) === 0x3a) || (c === 0x23 && s.charCodeAt(i - 1) === 0x20)) return false;
+    if (!RESOLVABLE.has(c)) unresolvable = true;
+  }
+  return unresolvable;
+}
+
 /** The text of each string written so far (one conversion's keys, hosts, names and values). */
 const SCALARS = new Map<string, string>();
 const MAX_SCALARS = 200_000;
@@ -54,6 +86,9 @@ const MAX_SCALARS = 200_000;
  */
 function scalar(s: string): string {
   if (PLAIN.test(s)) return QUOTED_WORDS.has(s) ? `"${s}"` : s;
+  if (s.includes('/') && PLAIN_WITH_SLASH.test(s)) return s;
+  if (NOT_PLAIN_FIRST.has(s[0]!) && QUOTED_AS_IS.test(s)) return `"${s}"`;
+  if (writtenPlain(s)) return s;
   let text = SCALARS.get(s);
   if (text === undefined) {
     if (s.includes('\n')) throw HAND_OVER;
