@@ -77,7 +77,7 @@ function writtenPlain(s: string): boolean {
 
 /** The text of each string written so far (one conversion's keys, hosts, names and values). */
 const SCALARS = new Map<string, string>();
-const MAX_SCALARS = 200_000;
+const MAX_SCALARS = 20_000;
 
 /**
  * A string as js-yaml writes it, as a key or a value at any depth: without a line break its style
