@@ -160,9 +160,11 @@ function countAll(documents: readonly SourceDocument[], inputs: Inputs, ingresse
  * written passes today's checks, or the result has problems and no text.
  */
 export function convertDocuments(documents: readonly SourceDocument[], opts: ConvertOptions): ConvertResult {
-  const order = new Map(documents.map((d, i) => [d, i]));
-  const notes = new Notes((d) => order.get(d) ?? 0);
-  const b = new Build(opts, notes, (d) => order.get(d) ?? 0);
+  const order = new Map<SourceDocument, number>();
+  for (let i = 0; i < documents.length; i++) order.set(documents[i]!, i);
+  const position = (d: SourceDocument) => order.get(d) ?? 0;
+  const notes = new Notes(position);
+  const b = new Build(opts, notes, position);
   const inputs = classify(documents, b);
   if (notes.problemCount > 0) return { text: '', ...notes.result(), counts: {} };
 

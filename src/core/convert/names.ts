@@ -133,7 +133,9 @@ export function settleNames<T extends Nameable>(objects: readonly T[], taken: Re
   const renamed: T[] = [];
   for (const group of groups.values()) {
     const max = group[0]!.kind === 'Gateway' ? LABEL_MAX : SUBDOMAIN_MAX;
-    const names = spreadCollisions(new Map(group.map((o) => [o.nameKey, o.baseName])), max);
+    const wanted = new Map<string, string>();
+    for (const o of group) wanted.set(o.nameKey, o.baseName);
+    const names = spreadCollisions(wanted, max);
     for (const o of group) {
       o.name = names.get(o.nameKey)!;
       if (taken.has(takenKey(o.kind, o.namespace, o.name))) {

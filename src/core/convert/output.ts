@@ -79,8 +79,14 @@ function byRawDocument(documents: readonly SourceDocument[]): Array<{ raw: RawDo
 export function renderStream(documents: readonly SourceDocument[], replacement: (d: SourceDocument) => Replacement): string {
   const out: string[] = [];
   for (const { raw, docs } of byRawDocument(documents)) {
-    const reps = docs.map(replacement);
-    if (reps.every((r) => 'raw' in r)) {
+    const reps: Replacement[] = [];
+    let allRaw = true;
+    for (const d of docs) {
+      const r = replacement(d);
+      reps.push(r);
+      if (!('raw' in r)) allRaw = false;
+    }
+    if (allRaw) {
       out.push(withNewline(raw.raw));
       continue;
     }
@@ -91,7 +97,7 @@ export function renderStream(documents: readonly SourceDocument[], replacement: 
       continue;
     }
     const objects = (reps[0] as { objects: unknown[] }).objects;
-    objects.forEach((o, i) => out.push((i === 0 ? leadingComments(raw.raw) : '') + dumpYaml(o)));
+    for (let i = 0; i < objects.length; i++) out.push((i === 0 ? leadingComments(raw.raw) : '') + dumpYaml(objects[i]));
   }
   return out.join('---\n');
 }

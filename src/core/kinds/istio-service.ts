@@ -473,7 +473,13 @@ export function checkFQDN04(fqdn: string): string[] {
   const out: string[] = [];
   if (fqdn.length > 255) out.push(`domain name ${goQuote(fqdn)} too long (max 255)`);
   else if (fqdn.length === 0) out.push('empty domain name not allowed');
-  const bad = fqdn.split('.').find((label) => !isDNS1123Label(label));
+  let bad: string | undefined;
+  for (const label of fqdn.split('.')) {
+    if (!isDNS1123Label(label)) {
+      bad = label;
+      break;
+    }
+  }
   if (bad !== undefined) out.push(`domain name ${goQuote(fqdn)} invalid (label ${goQuote(bad)} invalid)`);
   return out;
 }

@@ -82,15 +82,18 @@ function checkMatchStrings(m: HTTPMatchRequest, path: string, f: Findings): void
 /** validateHTTPRouteMatchRequest: string matches first, for every match; then ports, labels, gateways. */
 function checkMatches(h: HTTPRoute, path: string, f: Findings): void {
   const matches = h.match ?? [];
-  matches.forEach((m, i) => m !== null && checkMatchStrings(m, `${path}.match[${i}]`, f));
-  matches.forEach((m, i) => {
-    if (m === null) return;
+  // Loops over the matches skip holes, as forEach did.
+  for (let i = 0; i < matches.length; i++) if (i in matches && matches[i] !== null) checkMatchStrings(matches[i]!, `${path}.match[${i}]`, f);
+  for (let i = 0; i < matches.length; i++) {
+    if (!(i in matches)) continue;
+    const m = matches[i]!;
+    if (m === null) continue;
     const p = `${path}.match[${i}]`;
     if (m.port) push(f.problems, portProblem(m.port), `${p}.port`);
-    f.problems.push(...labelProblems(m.sourceLabels));
-    checkGatewayNames(m.gateways, `${p}.gateways`, f);
+    if (m.sourceLabels !== undefined) f.problems.push(...labelProblems(m.sourceLabels));
+    if (m.gateways !== undefined) checkGatewayNames(m.gateways, `${p}.gateways`, f);
     if (m.sourceNamespace && !isDNS1123Label(m.sourceNamespace)) f.problems.push(`sourceNamespace match ${m.sourceNamespace} is invalid`);
-  });
+  }
 }
 
 /** validateCORSPolicy. */

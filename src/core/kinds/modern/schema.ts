@@ -288,10 +288,13 @@ function compileList(s: ListSchema): Decoder {
     if (s.maxItems !== undefined && v.length > s.maxItems) out.problems.push(`${path}: Too many: ${v.length}: must have at most ${s.maxItems} items`);
     if (s.minItems !== undefined && v.length < s.minItems) out.problems.push(`${path}: Invalid value: ${v.length}: ${path} in body should have at least ${s.minItems} items`);
     const item = (items ??= decoderOf(s.items));
-    const decoded = v.map((x, i) => {
-      if (x === null || x === undefined) return fail(path, ITEM, i, s.items, x, out) ?? null;
-      return item(x, path, ITEM, i, out) ?? null;
-    });
+    // As v.map would: a hole stays a hole.
+    const decoded: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      if (!(i in v)) continue;
+      const x: unknown = v[i];
+      decoded[i] = x === null || x === undefined ? (fail(path, ITEM, i, s.items, x, out) ?? null) : (item(x, path, ITEM, i, out) ?? null);
+    }
     if (s.mapKeys) duplicateKeys(decoded, s.mapKeys, path, out.problems);
     return decoded;
   };
@@ -299,14 +302,15 @@ function compileList(s: ListSchema): Decoder {
 
 function duplicateKeys(items: unknown[], keys: readonly string[], path: string, problems: string[]): void {
   const seen = new Set<string>();
-  items.forEach((item, i) => {
-    if (!isObject(item)) return;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (!(i in items) || !isObject(item)) continue;
     const key: Record<string, unknown> = {};
     for (const k of keys) key[k] = item[k];
     const text = JSON.stringify(key);
     if (seen.has(text)) problems.push(`${path}[${i}]: Duplicate value: ${text}`);
     seen.add(text);
-  });
+  }
 }
 
 function compileMap(s: MapSchema): Decoder {

@@ -153,34 +153,39 @@ export function analyzeHTTPRules(routes: HTTPRoute[], unused: Unused, ineffectiv
   const seen = new Map<string, number>();
   let emptyAt = -1;
   const prefixes: PrefixMatch[] = [];
-  routes.forEach((route, rulen) => {
-    if (route === null) return;
+  // Loops over routes and matches skip holes, as forEach did.
+  for (let rulen = 0; rulen < routes.length; rulen++) {
+    if (!(rulen in routes)) continue;
+    const route = routes[rulen]!;
+    if (route === null) continue;
     const matches = route.match ?? [];
     if (matches.length === 0) {
       if (emptyAt >= 0) unused(httpRouteName(route, rulen), 'only the last rule can have no matches');
       emptyAt = rulen;
-      return;
+      continue;
     }
     let duplicates = 0;
-    matches.forEach((match, matchn) => {
-      if (match === null) return;
+    for (let matchn = 0; matchn < matches.length; matchn++) {
+      if (!(matchn in matches)) continue;
+      const match = matches[matchn]!;
+      if (match === null) continue;
       if (emptyAt >= 0) {
         unused(httpRouteName(route, rulen), 'route without matches defined before');
-        return;
+        continue;
       }
       const key = matchKey(match, true);
       const dup = seen.get(key);
       if (dup !== undefined) {
         ineffective(httpRouteName(route, rulen), httpMatchName(match, matchn), httpRouteName(routes[dup]!, dup));
         duplicates++;
-        return;
+        continue;
       }
       seen.set(key, rulen);
       const p = prefixMatch(route, match, rulen, matchn);
       if (p) prefixes.push(p);
-    });
+    }
     if (duplicates === matches.length) unused(httpRouteName(route, rulen), 'all matches used by prior rules');
-  });
+  }
   for (let i = 0; i < prefixes.length; i++) {
     for (let j = i + 1; j < prefixes.length; j++) {
       const a = prefixes[i]!;
