@@ -3,9 +3,15 @@
 // other documents) against its floor, a plain js-yaml loadAll + dump of the same stream, each run as
 // a child process (start-up included), interleaved. Target: convert within 1.5x of the floor.
 //
+// Wall time is the measure. On a busy machine it also counts the CPU the two programs' background
+// threads (V8's optimising compiler and GC helpers) win from other processes, so the load average
+// is printed with it, and, on Linux, CPU times from further runs of each: the main thread's (the
+// program's own work) and all its threads' (/proc/self/task/*/schedstat, read at exit).
+//
 //   npm run build && node bench/convert.mjs [DOCUMENTS] [RUNS]
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './lib.mjs';
@@ -132,7 +138,38 @@ for (let i = 0; i < RUNS; i++) {
   ours.push(run(convertArgs));
 }
 const ratio = median(ours) / median(floor);
-console.log(`stream: ${N} documents (${plain.length} injected Deployments), ${(statSync(file).size / 1e6).toFixed(1)} MB; ${RUNS} interleaved runs, medians (min..max)`);
+const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+console.log(`stream: ${N} documents (${plain.length} injected Deployments), ${(statSync(file).size / 1e6).toFixed(1)} MB; ${RUNS} interleaved runs, medians (min..max); load average at the end ${load}`);
 console.log(`js-yaml loadAll+dump:  ${median(floor).toFixed(0).padStart(6)} ms (${Math.min(...floor).toFixed(0)}..${Math.max(...floor).toFixed(0)})`);
 console.log(`egressctl convert:     ${median(ours).toFixed(0).padStart(6)} ms (${Math.min(...ours).toFixed(0)}..${Math.max(...ours).toFixed(0)})`);
 console.log(`ratio convert / floor: ${ratio.toFixed(2)}x (target <= 1.5x) ${ratio <= 1.5 ? 'OK' : 'OVER'}`);
+
+// CPU times, from separate runs (a preload that reads the threads' CPU at exit), beside the wall.
+const PRELOAD = `
+const fs = require('node:fs');
+process.on('exit', () => {
+  const ms = (t) => Number(fs.readFileSync('/proc/self/task/' + t + '/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  let all = 0;
+  for (const t of fs.readdirSync('/proc/self/task')) { try { all += ms(t); } catch {} }
+  fs.writeFileSync(process.env.BENCH_CPU_OUT, JSON.stringify({ main: ms(process.pid), all }));
+});
+`;
+if (existsSync('/proc/thread-self/schedstat')) {
+  const preload = join(tmp, 'cpu-at-exit.cjs');
+  const out = join(tmp, 'cpu-at-exit.json');
+  writeFileSync(preload, PRELOAD);
+  const cpu = (args) => {
+    rmSync(out, { force: true });
+    const r = spawnSync(process.execPath, ['-r', preload, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, NODE_EXTRA_CA_CERTS: '', BENCH_CPU_OUT: out } });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status})`);
+    return JSON.parse(readFileSync(out, 'utf8'));
+  };
+  const f = [];
+  const c = [];
+  for (let i = 0; i < RUNS; i++) {
+    f.push(cpu(floorArgs));
+    c.push(cpu(convertArgs));
+  }
+  const m = (runs, k) => median(runs.map((r) => r[k]));
+  console.log(`CPU (${RUNS} more runs, medians): main thread ${m(c, 'main').toFixed(0)} vs ${m(f, 'main').toFixed(0)} ms (${(m(c, 'main') / m(f, 'main')).toFixed(2)}x), all threads ${m(c, 'all').toFixed(0)} vs ${m(f, 'all').toFixed(0)} ms (${(m(c, 'all') / m(f, 'all')).toFixed(2)}x)`);
+}

@@ -106,7 +106,13 @@ export async function runConvert(ctx: Context, o: ConvertOptions): Promise<Conve
     defaultNamespace = await offlineNamespace(ctx, o.namespace);
   }
   const r = convertDocuments(documents, { defaultNamespace, domain: o.domain, tlsPassthrough: o.tlsPassthrough });
-  for (const w of r.warnings) ctx.warn(formatProblem(w));
+  // Thousands of warnings are written as one (the stream gathers them until uncork).
+  ctx.io.stderr.cork();
+  try {
+    for (const w of r.warnings) ctx.warn(formatProblem(w));
+  } finally {
+    ctx.io.stderr.uncork();
+  }
   if (r.problems.length > 0) throw new InputError(r.problems);
   if (documents.length === 0) throw new InputError([{ place: { source: o.fromCluster ? 'cluster' : o.files.join(', ') }, message: o.fromCluster ? 'the cluster holds no EgressRule, RouteRule or DestinationPolicy to convert' : 'no objects passed to convert' }]);
   await writeOutput(ctx, o, r.text);

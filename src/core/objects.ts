@@ -3,7 +3,8 @@
 // that contradicts -n). What is kind-specific comes from the kind's descriptor. Pure.
 
 import type { Problem } from './errors.ts';
-import { isObject, readFields, readStringMap, show } from './fields.ts';
+import { isObject, readStringMap, show } from './fields.ts';
+import { readFieldValues as readFields } from './kinds/field-values.ts';
 import { apiVersionOf, type KindDescriptor } from './kinds/descriptor.ts';
 import { KINDS, kindByName } from './kinds/registry.ts';
 import { checkAnnotations, checkLabels, checkName, checkNamespace } from './names.ts';
@@ -88,6 +89,18 @@ function checkMetadata(m: unknown, problems: string[]): ConfigMetadata | undefin
   return metadata;
 }
 
+const ACCEPTED = new WeakMap<KindDescriptor, readonly string[]>();
+
+/** The apiVersions a kind is read in: its own, then its read versions. */
+function acceptedVersions(desc: KindDescriptor): readonly string[] {
+  let accepted = ACCEPTED.get(desc);
+  if (!accepted) {
+    accepted = [desc.version, ...(desc.readVersions ?? [])].map((v) => `${desc.group}/${v}`);
+    ACCEPTED.set(desc, accepted);
+  }
+  return accepted;
+}
+
 /**
  * Reads one document's value as an object of a registered kind, ready to send: every problem at
  * once (kind, apiVersion, metadata, the kind's own spec rules), and the kind's warnings.
@@ -99,7 +112,7 @@ export function checkObject(value: unknown, ctx: { namespace?: string } = {}): C
   const desc = kindByName(top.get('kind'));
   if (!desc) return { problems: [...problems, kindProblem(top.get('kind'))], warnings: [] };
   const apiVersion = top.get('apiVersion');
-  const accepted = [desc.version, ...(desc.readVersions ?? [])].map((v) => `${desc.group}/${v}`);
+  const accepted = acceptedVersions(desc);
   if (apiVersion !== undefined && apiVersion !== null && !accepted.includes(apiVersion as string)) {
     problems.push(`apiVersion ${JSON.stringify(apiVersion)} is not supported for ${desc.kind} (expected ${accepted.join(', ')}, or none)`);
   }

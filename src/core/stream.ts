@@ -25,8 +25,6 @@ export interface RawDocument {
   hasContent: boolean;
 }
 
-const MARKER = /^(---|\.\.\.)(?=[ \t\r\n]|$)/;
-
 function isContentLine(line: string): boolean {
   const t = line.trim();
   return t !== '' && !t.startsWith('#') && !t.startsWith('%');
@@ -37,12 +35,15 @@ function isContentLine(line: string): boolean {
  * text so far; `end` returns the last one. A leading UTF-8 BOM is dropped.
  */
 export class DocumentSplitter {
+  /** The text of the current document so far, in pieces (each one or more whole lines). */
   private lines: string[] = [];
+  /** How many lines the current document has (with the text of a `--- content` line, one). */
+  private lineCount = 0;
   private partial = '';
   private lineNo = 0; // lines consumed so far
   private docStartLine = 1;
   private firstContentLine = 0;
-  private rawStart = 0; // line of lines[0]
+  private rawStart = 0; // line of the document's first line
   private marker: string | undefined;
   private count = 0;
   private started = false;
@@ -65,19 +66,36 @@ export class DocumentSplitter {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
     const out: RawDocument[] = [];
-    let start = 0;
     let nl = text.indexOf('\n');
     if (nl < 0) {
       this.partial += text;
       return out;
     }
-    while (nl >= 0) {
-      const line = this.partial + text.slice(start, nl + 1);
+    let start = 0;
+    if (this.partial !== '') {
+      // The line that began in an earlier chunk.
+      const line = this.partial + text.slice(0, nl + 1);
       this.partial = '';
       this.takeLine(line, out);
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }
+    // The lines of this chunk. Consecutive lines of one document are kept as one piece of `text`
+    // (from `piece` to `start`), cut only at a marker line and at the end of the chunk.
+    let piece = start;
+    while (nl >= 0) {
+      const end = nl + 1;
+      if (isMarkerAt(text, start, end)) {
+        if (start > piece) this.lines.push(text.slice(piece, start));
+        this.takeLine(text.slice(start, end), out);
+        piece = end;
+      } else {
+        this.addLine(text, start, end);
+      }
+      start = end;
+      nl = text.indexOf('\n', start);
+    }
+    if (start > piece) this.lines.push(text.slice(piece, start));
     this.partial = text.slice(start);
     return out;
   }
@@ -89,44 +107,53 @@ export class DocumentSplitter {
       this.partial = '';
     }
     // The last document is emitted if it has content, or if an explicit marker opened it.
-    if (this.lines.length > 0 || this.marker !== undefined) this.flush(out);
+    if (this.lineCount > 0 || this.marker !== undefined) this.flush(out);
     return out;
   }
 
-  private takeLine(line: string, out: RawDocument[]): void {
+  /** Counts the line text[start, end) (not a marker) into the current document; its text is the caller's to keep. */
+  private addLine(text: string, start: number, end: number): void {
     this.lineNo++;
-    const m = MARKER.exec(line);
-    if (m) {
-      // Lines before the first marker that hold only directives/comments/blanks belong to the
-      // next document (e.g. `%YAML 1.2` then `---`); any content makes them a document of their own.
-      if (this.lines.length > 0 || this.marker !== undefined) this.flush(out);
-      const rest = line.slice(3);
-      if (m[1] === '---') {
-        this.marker = line.replace(/\r?\n$/, '');
-        this.docStartLine = this.lineNo;
-        this.lines = rest.trim() !== '' && !rest.trim().startsWith('#') ? [rest] : [];
-        if (this.lines.length > 0) this.firstContentLine = this.rawStart = this.lineNo;
-      } else {
-        // `...` ends a document; what follows starts a new implicit one.
-        this.marker = undefined;
-        this.docStartLine = this.lineNo + 1;
-      }
-      return;
-    }
-    if (this.lines.length === 0) {
+    if (this.lineCount === 0) {
       this.rawStart = this.lineNo;
       if (this.marker === undefined) this.docStartLine = this.lineNo;
     }
-    this.lines.push(line);
-    this.size += line.length;
-    if (this.firstContentLine === 0 && isContentLine(line)) this.firstContentLine = this.lineNo;
+    this.lineCount++;
+    this.size += end - start;
+    if (this.firstContentLine === 0 && isContentLine(text.slice(start, end))) this.firstContentLine = this.lineNo;
+  }
+
+  private takeLine(line: string, out: RawDocument[]): void {
+    if (!isMarkerAt(line, 0, line.length)) {
+      this.addLine(line, 0, line.length);
+      this.lines.push(line);
+      return;
+    }
+    this.lineNo++;
+    // Lines before the first marker that hold only directives/comments/blanks belong to the
+    // next document (e.g. `%YAML 1.2` then `---`); any content makes them a document of their own.
+    if (this.lineCount > 0 || this.marker !== undefined) this.flush(out);
+    const rest = line.slice(3);
+    if (line[0] === '-') {
+      this.marker = line.replace(/\r?\n$/, '');
+      this.docStartLine = this.lineNo;
+      if (rest.trim() !== '' && !rest.trim().startsWith('#')) {
+        this.lines = [rest];
+        this.lineCount = 1;
+        this.firstContentLine = this.rawStart = this.lineNo;
+      }
+    } else {
+      // `...` ends a document; what follows starts a new implicit one.
+      this.marker = undefined;
+      this.docStartLine = this.lineNo + 1;
+    }
   }
 
   private flush(out: RawDocument[]): void {
-    const raw = this.lines.join('');
+    const raw = this.lines.length === 1 ? this.lines[0]! : this.lines.join('');
     const hasContent = this.firstContentLine !== 0;
     if (hasContent) this.count++;
-    const startLine = this.lines.length > 0 ? this.rawStart : this.docStartLine;
+    const startLine = this.lineCount > 0 ? this.rawStart : this.docStartLine;
     out.push({
       index: hasContent ? this.count : 0,
       line: hasContent ? this.firstContentLine : this.docStartLine,
@@ -136,12 +163,25 @@ export class DocumentSplitter {
       hasContent,
     });
     this.lines = [];
+    this.lineCount = 0;
     this.size = 0;
     this.marker = undefined;
     this.firstContentLine = 0;
     this.rawStart = 0;
     this.docStartLine = this.lineNo + 1;
   }
+}
+
+/**
+ * Whether the line text[start, end) is a marker line: `---` or `...` at column 0, followed by
+ * white space, a line break or the end of the line (the MARKER pattern).
+ */
+function isMarkerAt(text: string, start: number, end: number): boolean {
+  const c = text.charCodeAt(start);
+  if ((c !== 0x2d && c !== 0x2e) || end - start < 3 || text.charCodeAt(start + 1) !== c || text.charCodeAt(start + 2) !== c) return false;
+  if (start + 3 === end) return true;
+  const next = text.charCodeAt(start + 3);
+  return next === 0x20 || next === 0x09 || next === 0x0d || next === 0x0a;
 }
 
 /**
@@ -231,9 +271,24 @@ export function parseDocument(source: string, doc: RawDocument, limits: ParseLim
     }
     return { ok: false, problem: { place: placeOf(source, doc), message: `cannot parse document: ${(e as Error).message}` } };
   }
-  const guard = checkTree(value, limits, doc.raw.length);
+  const guard = mayNeedGuard(doc.raw, limits) ? checkTree(value, limits, doc.raw.length) : undefined;
   if (guard) return { ok: false, problem: { place: placeOf(source, doc), message: guard } };
   return { ok: true, value };
+}
+
+/**
+ * Whether checkTree can find anything in what js-yaml read from `raw`. It cannot when the text has
+ * no alias (`*`), no escape (`\\`) and no `__proto__`:
+ * - without aliases every node is read from its own text, so there are at most length + 1 of them
+ *   (a node takes at least one character, the root aside), within the budget when the budget is
+ *   at least twice that, as the default limits always are;
+ * - without aliases js-yaml's maxDepth, which we give it and which counts every node it reads,
+ *   scalars too, has already refused any collection as deep as checkTree's limit;
+ * - a `__proto__` key can only come from its own letters, or from escapes in a double-quoted key.
+ */
+function mayNeedGuard(raw: string, limits: ParseLimits): boolean {
+  if (limits.expansionFloor + limits.expansionFactor * raw.length < 2 * raw.length + 2) return true;
+  return raw.includes('*') || raw.includes('\\') || raw.includes('__proto__');
 }
 
 /**
@@ -278,19 +333,26 @@ function countNewlines(s: string): number {
 export function checkTree(value: unknown, limits: ParseLimits, textLength: number): string | undefined {
   const budget = limits.expansionFloor + limits.expansionFactor * textLength;
   let nodes = 0;
-  // Iterative, so a deep document cannot overflow the stack here.
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
+  // Iterative, so a deep document cannot overflow the stack here: a stack of values and, beside
+  // it, their depths (no pair allocated per node).
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop()!;
     if (++nodes > budget) return `document expands to more than ${budget} nodes (alias bomb?); refused`;
     if (v === null || typeof v !== 'object') continue;
     if (depth >= limits.maxDepth) return `document is nested too deeply (limit ${limits.maxDepth})`;
     if (Array.isArray(v)) {
-      for (const x of v) stack.push([x, depth + 1]);
+      for (const x of v) {
+        values.push(x);
+        depths.push(depth + 1);
+      }
     } else {
       for (const k of Object.keys(v)) {
         if (k === '__proto__') return 'key "__proto__" is not allowed';
-        stack.push([(v as Record<string, unknown>)[k], depth + 1]);
+        values.push((v as Record<string, unknown>)[k]);
+        depths.push(depth + 1);
       }
     }
   }

@@ -36,6 +36,7 @@ function sourceOf(o: OutputObject, message: string): SourceDocument {
 export function checkObjects(objects: readonly OutputObject[], notes: Notes): void {
   for (const o of objects) {
     const r = checkObject(o);
+    if (r.problems.length === 0 && r.warnings.length === 0) continue;
     const who = `${o.kind}/${o.namespace}/${o.name}`;
     for (const p of r.problems) notes.problem(sourceOf(o, p), who, '', `would not pass today's validation: ${p}`);
     for (const w of r.warnings) notes.warn(sourceOf(o, w), who, '', `today's Istio warns: ${w}`);

@@ -132,10 +132,11 @@ export class DestinationRules {
  * 0.x policy or route applied to every client: a warning at its first source.
  */
 export function warnCrossNamespace(b: Build, objects: readonly OutputObject[]): void {
+  const serviceHost = new RegExp(`^[^.]+\\.([^.]+)\\.svc\\.${b.domain.replace(/[.]/g, '\\.')}$`);
   for (const o of objects) {
     if (o.kind !== 'DestinationRule') continue;
     const host = String(o.spec.host);
-    const m = new RegExp(`^[^.]+\\.([^.]+)\\.svc\\.${b.domain.replace(/[.]/g, '\\.')}$`).exec(host);
+    const m = serviceHost.exec(host);
     if (!m || m[1] === o.namespace) continue;
     b.notes.warn(o.sources[0]!, `DestinationRule/${o.namespace}/${o.name}`, 'spec.host', `${host} is a service of namespace ${m[1]}: a DestinationRule in ${o.namespace} applies only to clients in ${o.namespace} today (Istio looks in the client's namespace, then the service's), where Istio 0.x applied it to every client; routes to its subsets from other namespaces would fail`);
   }

@@ -8,8 +8,16 @@ const SECOND = 1000000000n;
  * Istio reads ("1.5s", "3s", "0.1s").
  */
 export function compactDuration(jsonpb: string): string {
-  return formatSeconds(durationNanos(jsonpb));
+  let text = COMPACT.get(jsonpb);
+  if (text === undefined) {
+    text = formatSeconds(durationNanos(jsonpb));
+    if (COMPACT.size < 10_000) COMPACT.set(jsonpb, text);
+  }
+  return text;
 }
+
+/** The few durations of a stream, each written once. */
+const COMPACT = new Map<string, string>();
 
 export function formatSeconds(nanos: bigint): string {
   const neg = nanos < 0n;

@@ -37,8 +37,12 @@ export const RETRY_ON_0X = '5xx,connect-failure,refused-stream';
 const REQUEST_FIELDS = ['uri', 'scheme', 'method', 'authority'] as const;
 
 function defined(o: Obj): Obj | undefined {
-  const out = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-  return Object.keys(out).length > 0 ? out : undefined;
+  let out: Obj | undefined;
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (v !== undefined) (out ??= {})[k] = v;
+  }
+  return out;
 }
 
 function sortedMap<T>(m: Record<string, T>): Record<string, T> {
@@ -91,13 +95,16 @@ export function routeEntryHost(dw: DestinationWeight, c: Pick<RouteContext, 'hos
 function routeOf(spec: RouteRuleSpec, c: RouteContext): Obj[] | undefined {
   const route = spec.route ?? [];
   if (route.length === 0) return spec.redirect ? undefined : [{ destination: { host: c.host } }];
-  return route.map((dw, i) => {
+  const entries: Obj[] = [];
+  for (let i = 0; i < route.length; i++) {
+    const dw = route[i]!;
     const host = routeEntryHost(dw, c) ?? c.host;
     if (dw.destination?.labels) c.notes.warn(c.doc, c.who, `spec.route[${i}].destination.labels`, 'ignored, as Istio 0.x ignored them (the entry\'s own labels select the subset)');
     const out: Obj = { destination: destination(host, dw.labels, c) };
     if (route.length > 1 && dw.weight) out.weight = dw.weight;
-    return out;
-  });
+    entries.push(out);
+  }
+  return entries;
 }
 
 function timeoutOf(spec: RouteRuleSpec, c: RouteContext): string | undefined {

@@ -126,24 +126,32 @@ function count(counts: Record<string, number>, key: string, n = 1): void {
 }
 
 /** What each document becomes: its workload rewritten, the objects written at it, or itself. */
-function replacements(inputs: Inputs, ingresses: ReadonlySet<SourceDocument>, workloads: ReadonlyMap<SourceDocument, unknown>, b: Build): (d: SourceDocument) => Replacement {
+interface Replacements {
+  (d: SourceDocument): Replacement;
+  /** Whether the document is written as it came (what the function gives `{ raw: true }` for). */
+  raw(d: SourceDocument): boolean;
+}
+
+function replacements(inputs: Inputs, ingresses: ReadonlySet<SourceDocument>, workloads: ReadonlyMap<SourceDocument, unknown>, b: Build): Replacements {
   const legacyDocs = new Set(inputs.legacy.map((o) => o.doc));
   const placed = objectsByPlace(b.objects);
-  return (d) => {
+  const raw = (d: SourceDocument) => !workloads.has(d) && !legacyDocs.has(d) && !ingresses.has(d);
+  const replacement = (d: SourceDocument): Replacement => {
     if (workloads.has(d)) return { objects: [workloads.get(d)] };
     if (legacyDocs.has(d) || ingresses.has(d)) return { objects: (placed.get(d) ?? []).map(manifest) };
     return { raw: true };
   };
+  return Object.assign(replacement, { raw });
 }
 
 /** Inputs converted by kind, objects written by kind, and the documents left as they were. */
-function countAll(documents: readonly SourceDocument[], inputs: Inputs, ingresses: number, workloads: number, b: Build, replacement: (d: SourceDocument) => Replacement): Record<string, number> {
+function countAll(documents: readonly SourceDocument[], inputs: Inputs, ingresses: number, workloads: number, b: Build, replacement: Replacements): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const o of inputs.legacy) count(counts, o.kind);
   count(counts, 'Ingress', ingresses);
   count(counts, 'workload', workloads);
   for (const o of b.objects) count(counts, o.kind);
-  count(counts, 'unchanged', documents.filter((d) => 'raw' in replacement(d)).length);
+  count(counts, 'unchanged', documents.filter(replacement.raw).length);
   return counts;
 }
 
@@ -152,9 +160,11 @@ function countAll(documents: readonly SourceDocument[], inputs: Inputs, ingresse
  * written passes today's checks, or the result has problems and no text.
  */
 export function convertDocuments(documents: readonly SourceDocument[], opts: ConvertOptions): ConvertResult {
-  const order = new Map(documents.map((d, i) => [d, i]));
-  const notes = new Notes((d) => order.get(d) ?? 0);
-  const b = new Build(opts, notes, (d) => order.get(d) ?? 0);
+  const order = new Map<SourceDocument, number>();
+  for (let i = 0; i < documents.length; i++) order.set(documents[i]!, i);
+  const position = (d: SourceDocument) => order.get(d) ?? 0;
+  const notes = new Notes(position);
+  const b = new Build(opts, notes, position);
   const inputs = classify(documents, b);
   if (notes.problemCount > 0) return { text: '', ...notes.result(), counts: {} };
 

@@ -32,7 +32,8 @@ export function legacyKind(value: unknown): LegacyKind | undefined {
   if (!isObject(value) || typeof value.kind !== 'string') return undefined;
   if (!(LEGACY_KINDS as readonly string[]).includes(value.kind)) return undefined;
   const av = value.apiVersion;
-  if (av === undefined || av === null || (typeof av === 'string' && av.split('/')[0] === LEGACY_GROUP)) return value.kind as LegacyKind;
+  // The group is what comes before the first `/`.
+  if (av === undefined || av === null || (typeof av === 'string' && av.startsWith(LEGACY_GROUP) && (av.length === LEGACY_GROUP.length || av[LEGACY_GROUP.length] === '/'))) return value.kind as LegacyKind;
   return undefined;
 }
 
@@ -45,6 +46,6 @@ export function validateInput(d: SourceDocument, kind: LegacyKind, defaultNamesp
   const r = checkObject(d.value, { namespace: defaultNamespace });
   if (!r.object) return { problems: r.problems };
   const m = r.object.metadata;
-  const base = { doc: d, name: m.name, namespace: m.namespace ?? defaultNamespace, labels: m.labels, annotations: m.annotations };
-  return { object: { ...base, kind, spec: r.object.spec } as LegacyObject, problems: [] };
+  const object = { doc: d, name: m.name, namespace: m.namespace ?? defaultNamespace, labels: m.labels, annotations: m.annotations, kind, spec: r.object.spec };
+  return { object: object as LegacyObject, problems: [] };
 }

@@ -29,7 +29,13 @@ export function withHash(name: string, key: string, max: number): string {
 
 /** A label set written the same way whatever the order of its keys. */
 export function labelsKey(labels: Record<string, string>): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+  // JSON.stringify of the sorted [key, value] pairs, written pair by pair.
+  let out = '';
+  for (const k of Object.keys(labels).sort()) {
+    const v = labels[k];
+    out += `${out === '' ? '' : ','}[${JSON.stringify(k)},${typeof v === 'string' ? JSON.stringify(v) : JSON.stringify([v]).slice(1, -1)}]`;
+  }
+  return `[${out}]`;
 }
 
 /**
@@ -120,12 +126,16 @@ export function settleNames<T extends Nameable>(objects: readonly T[], taken: Re
   const groups = new Map<string, T[]>();
   for (const o of objects) {
     const key = `${o.kind}\u0000${o.namespace}`;
-    groups.set(key, [...(groups.get(key) ?? []), o]);
+    const group = groups.get(key);
+    if (group) group.push(o);
+    else groups.set(key, [o]);
   }
   const renamed: T[] = [];
   for (const group of groups.values()) {
     const max = group[0]!.kind === 'Gateway' ? LABEL_MAX : SUBDOMAIN_MAX;
-    const names = spreadCollisions(new Map(group.map((o) => [o.nameKey, o.baseName])), max);
+    const wanted = new Map<string, string>();
+    for (const o of group) wanted.set(o.nameKey, o.baseName);
+    const names = spreadCollisions(wanted, max);
     for (const o of group) {
       o.name = names.get(o.nameKey)!;
       if (taken.has(takenKey(o.kind, o.namespace, o.name))) {

@@ -39,9 +39,14 @@ export class Notes {
   }
 
   private note(d: SourceDocument, who: string, path: string, text: string): Note {
-    const message = [who, path, text].filter((s) => s !== '').join(': ');
+    // who, path and text, the empty ones left out, joined by `: `.
+    const message = joinParts(joinParts(who, path), text);
     return { index: this.order(d), seq: this.seq++, problem: { place: documentPlace(d), message } };
   }
+}
+
+function joinParts(a: string, b: string): string {
+  return a === '' ? b : b === '' ? a : `${a}: ${b}`;
 }
 
 function sorted(notes: Note[]): Problem[] {

@@ -32,7 +32,9 @@ export function objectsByPlace(objects: readonly OutputObject[]): Map<SourceDocu
   const out = new Map<SourceDocument, OutputObject[]>();
   for (const o of objects) {
     const at = o.sources[0]!;
-    out.set(at, [...(out.get(at) ?? []), o]);
+    const list = out.get(at);
+    if (list) list.push(o);
+    else out.set(at, [o]);
   }
   for (const list of out.values()) list.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.seq - b.seq);
   return out;
@@ -40,14 +42,16 @@ export function objectsByPlace(objects: readonly OutputObject[]): Map<SourceDocu
 
 /** The comment and blank lines before a document's first content line. */
 export function leadingComments(raw: string): string {
-  const lines = raw.split(/(?<=\n)/);
-  let out = '';
-  for (const line of lines) {
-    const t = line.trim();
+  // Line by line (each with its `\n`) up to the first content line: most documents start with one.
+  let end = 0;
+  while (end < raw.length) {
+    const nl = raw.indexOf('\n', end);
+    const next = nl < 0 ? raw.length : nl + 1;
+    const t = raw.slice(end, next).trim();
     if (t !== '' && !t.startsWith('#')) break;
-    out += line;
+    end = next;
   }
-  return out.replace(/\r\n/g, '\n');
+  return end === 0 ? '' : raw.slice(0, end).replace(/\r\n/g, '\n');
 }
 
 function withNewline(s: string): string {
@@ -75,8 +79,14 @@ function byRawDocument(documents: readonly SourceDocument[]): Array<{ raw: RawDo
 export function renderStream(documents: readonly SourceDocument[], replacement: (d: SourceDocument) => Replacement): string {
   const out: string[] = [];
   for (const { raw, docs } of byRawDocument(documents)) {
-    const reps = docs.map(replacement);
-    if (reps.every((r) => 'raw' in r)) {
+    const reps: Replacement[] = [];
+    let allRaw = true;
+    for (const d of docs) {
+      const r = replacement(d);
+      reps.push(r);
+      if (!('raw' in r)) allRaw = false;
+    }
+    if (allRaw) {
       out.push(withNewline(raw.raw));
       continue;
     }
@@ -87,7 +97,7 @@ export function renderStream(documents: readonly SourceDocument[], replacement: 
       continue;
     }
     const objects = (reps[0] as { objects: unknown[] }).objects;
-    objects.forEach((o, i) => out.push((i === 0 ? leadingComments(raw.raw) : '') + dumpYaml(o)));
+    for (let i = 0; i < objects.length; i++) out.push((i === 0 ? leadingComments(raw.raw) : '') + dumpYaml(objects[i]));
   }
   return out.join('---\n');
 }

@@ -46,7 +46,9 @@ export function convertEgressRule(r: EgressRule, b: Build, drs: DestinationRules
   const ip = isCidrService(service) || isBareIPv4(service);
   const host = ip ? egressRuleHost(r.name, r.namespace) : service;
   const origination = !b.tlsPassthrough;
-  const ports = r.spec.ports.map((p, i) => {
+  const ports: ReturnType<typeof servicePort>[] = [];
+  for (let i = 0; i < r.spec.ports.length; i++) {
+    const p = r.spec.ports[i]!;
     const path = `spec.ports[${i}]`;
     if (p.protocol.toUpperCase() === 'HTTPS') {
       b.notes.warn(r.doc, who, path, `protocol ${p.protocol} on port ${p.port}: ${origination ? HTTPS_ORIGINATION_WARNING(p.port, host) : HTTPS_PASSTHROUGH_WARNING(p.port)}`);
@@ -55,8 +57,8 @@ export function convertEgressRule(r: EgressRule, b: Build, drs: DestinationRules
     if (!ip && ['TCP', 'MONGO'].includes(p.protocol.toUpperCase())) {
       b.notes.warn(r.doc, who, path, `protocol ${p.protocol} for the domain ${service}: TCP egress to a domain never worked in 0.x (it needed a CIDR block); today this ServiceEntry, having no addresses, admits TCP traffic to port ${p.port} whatever its destination`);
     }
-    return servicePort(p, origination);
-  });
+    ports.push(servicePort(p, origination));
+  }
   b.add({
     kind: 'ServiceEntry',
     namespace: r.namespace,
@@ -75,7 +77,8 @@ export function convertEgressRule(r: EgressRule, b: Build, drs: DestinationRules
  */
 export function warnDuplicateDestinations(rules: readonly EgressRule[], b: Build): void {
   const seen = new Map<string, EgressRule>();
-  const sorted = [...rules].sort((x, y) => cmp(`${x.namespace}/${x.name}`, `${y.namespace}/${y.name}`));
+  const keyed = rules.map((r) => ({ r, key: `${r.namespace}/${r.name}` }));
+  const sorted = keyed.sort((x, y) => cmp(x.key, y.key)).map((k) => k.r);
   for (const r of sorted) {
     const first = seen.get(r.spec.destination.service);
     if (!first) {

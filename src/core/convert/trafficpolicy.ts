@@ -17,8 +17,12 @@ const LB: Record<string, string> = { ROUND_ROBIN: 'ROUND_ROBIN', RANDOM: 'RANDOM
 
 /** Keeps the entries whose value is defined; undefined when none is. */
 function defined(o: Record<string, unknown>): Record<string, unknown> | undefined {
-  const out = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-  return Object.keys(out).length > 0 ? out : undefined;
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (v !== undefined) (out ??= {})[k] = v;
+  }
+  return out;
 }
 
 export interface PolicyNotes {

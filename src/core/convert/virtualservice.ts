@@ -13,7 +13,7 @@ import type { IstioService } from '../kinds/istio-service.ts';
 import type { Build } from './build.ts';
 import type { DestinationRules } from './destinationrule.ts';
 import { hostOf, isShortName } from './hosts.ts';
-import { httpRouteOf, routeEntryHost, type RouteContext } from './httproute.ts';
+import { httpRouteOf, type RouteContext } from './httproute.ts';
 import type { LegacyObject } from './input.ts';
 import { hostObjectName, labelsKey } from './names.ts';
 import { describe } from './notes.ts';
@@ -65,11 +65,14 @@ export class VirtualServices {
     if (dest.service && isShortName(dest.service)) {
       this.b.notes.warn(r.doc, who, 'spec.destination.service', `"${dest.service}" has no dot: today's Istio reads a short host as ${dest.service}.${r.namespace}.svc.${this.b.domain}`);
     }
-    (r.spec.route ?? []).forEach((dw, i) => {
-      const h = routeEntryHost(dw, { host, hostOf: (s) => this.hostOf(s, r.namespace) });
+    const route = r.spec.route ?? [];
+    for (let i = 0; i < route.length; i++) {
+      const dw = route[i]!;
+      // routeEntryHost: the entry's own destination, or the rule's.
+      const h = dw.destination ? this.hostOf(dw.destination, r.namespace) : host;
       if (h === undefined) this.b.notes.problem(r.doc, who, `spec.route[${i}].destination`, 'names no service (neither name nor service)');
       else if (dw.labels && Object.keys(dw.labels).length > 0) this.drs.get(r.namespace, h).needSubset(dw.labels, r.doc);
-    });
+    }
     const mirror = r.spec.mirror;
     if (mirror?.labels && Object.keys(mirror.labels).length > 0) this.drs.get(r.namespace, this.hostOf(mirror, r.namespace)!).needSubset(mirror.labels, r.doc);
     const key = `${r.namespace}\u0000${host}`;
@@ -80,13 +83,14 @@ export class VirtualServices {
 
   /** Second pass (subset names settled): one VirtualService per group. */
   emit(): void {
-    const order = (r: RouteRule) => this.b.order(r.doc);
+    const compare = byPrecedence((r: RouteRule) => this.b.order(r.doc));
     for (const group of this.groups.values()) {
-      const sorted = [...group].sort((x, y) => byPrecedence(order)(x.rule, y.rule));
+      const sorted = [...group].sort((x, y) => compare(x.rule, y.rule));
       this.warnTies(sorted);
       const { host } = sorted[0]!;
       const namespace = sorted[0]!.rule.namespace;
-      const http = sorted.map((p) => httpRouteOf(p.rule.spec, this.context(p)));
+      const http: Record<string, unknown>[] = [];
+      for (const p of sorted) http.push(httpRouteOf(p.rule.spec, this.context(p)));
       if (http.every((h) => h.match !== undefined)) http.push({ name: fallbackName(sorted), route: [{ destination: { host } }] });
       for (const p of sorted) this.warnMetadata(p);
       this.b.add({

@@ -102,6 +102,36 @@ function initRanges(init: Obj | undefined): string | undefined {
   return i >= 0 ? (args[i + 1] ?? '') : undefined;
 }
 
+/**
+ * rangesOf, remembered per `-i` value: kube-inject wrote the same value into every workload it
+ * injected. The results are shared, hence frozen.
+ */
+const RANGES = new Map<string | undefined, Readonly<Ranges> | { readonly error: string }>();
+
+function rangesOfInit(value: string | undefined): Readonly<Ranges> | { readonly error: string } {
+  let r = RANGES.get(value);
+  if (r === undefined) {
+    r = Object.freeze(rangesOf(value));
+    if (RANGES.size < 1000) RANGES.set(value, r);
+  }
+  return r;
+}
+
+/**
+ * The copy of a workload that uninject rewrites: the objects on the paths it changes are copied
+ * (their keys in the same order), everything else is shared with the original, which is never
+ * changed. Returns the copy.
+ */
+function copyPath(root: Obj, path: readonly string[]): Obj {
+  let o = root;
+  for (const k of path) {
+    if (!isObject(o[k])) return root;
+    o[k] = { ...(o[k] as Obj) };
+    o = o[k] as Obj;
+  }
+  return root;
+}
+
 export type UninjectResult =
   | { kind: 'not-injected'; note?: string }
   | { kind: 'uninjected'; value: Obj; status: string; ranges: Ranges }
@@ -122,10 +152,15 @@ export function uninject(value: Obj): UninjectResult {
   }
   if (!isObject(podSpec)) return { kind: 'error', message: `annotated ${STATUS_ANNOTATION}: ${status} but ${[...path, 'spec'].join('.') || 'spec'} is not a mapping` };
   const raw = initRanges(named(podSpec.initContainers, [INIT_CONTAINER])[0]);
-  const ranges = rangesOf(raw);
+  const ranges = rangesOfInit(raw);
   if ('error' in ranges) return { kind: 'error', message: `${INIT_CONTAINER} -i ${JSON.stringify(raw)}: ${ranges.error}` };
 
-  const copy = structuredClone(value);
+  // What is changed below, copied; the rest shared with `value`.
+  const copy: Obj = { ...value };
+  copyPath(copy, ['metadata', 'annotations']);
+  copyPath(copy, [...path, 'spec']);
+  copyPath(copy, [...path, 'metadata', 'annotations']);
+  if (copy.kind === 'CronJob') copyPath(copy, ['spec', 'jobTemplate', 'metadata', 'annotations']);
   const spec = at(copy, [...path, 'spec']) as Obj;
   removeNamed(spec, 'containers', [PROXY_CONTAINER]);
   removeNamed(spec, 'initContainers', [INIT_CONTAINER, CORE_DUMP_CONTAINER]);
@@ -144,5 +179,5 @@ export function uninject(value: Obj): UninjectResult {
   const annotations = podMeta.annotations as Obj;
   annotations[INCLUDE_ANNOTATION] = ranges.include;
   if (ranges.exclude) annotations[EXCLUDE_ANNOTATION] = ranges.exclude;
-  return { kind: 'uninjected', value: copy, status, ranges };
+  return { kind: 'uninjected', value: copy, status, ranges: ranges as Ranges };
 }

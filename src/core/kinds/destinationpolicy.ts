@@ -8,6 +8,7 @@
 import { fieldTable, isObject, show } from '../fields.ts';
 import { checkDuration, checkIstioService, checkPercent, readIstioService, SpecReader, type AnyValue, type Broken, type IstioService } from './istio-service.ts';
 import { dig, istioServiceCell, labelsCell, stringCell, type KindDescriptor } from './descriptor.ts';
+import type { FieldValues } from './field-values.ts';
 
 export const LB_POLICIES = ['ROUND_ROBIN', 'LEAST_CONN', 'RANDOM'] as const;
 export type LBPolicy = (typeof LB_POLICIES)[number];
@@ -58,7 +59,7 @@ function readLoadBalancing(r: SpecReader, v: unknown, path: string): LoadBalanci
   return custom === undefined ? {} : { custom };
 }
 
-function readSimpleCb(r: SpecReader, f: Map<string, unknown>, path: string): SimpleCircuitBreakerPolicy {
+function readSimpleCb(r: SpecReader, f: FieldValues, path: string): SimpleCircuitBreakerPolicy {
   const out: Record<string, number | string> = {};
   for (const name of SIMPLE_CB_NAMES) {
     const value = (CB_DURATIONS as readonly string[]).includes(name) ? r.duration(f.get(name), `${path}.${name}`) : r.int32(f.get(name), `${path}.${name}`);

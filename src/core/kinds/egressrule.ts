@@ -6,7 +6,8 @@
 
 import { parseIPv4 } from '../cidr.ts';
 import { checkServiceName04, isCidrService } from './istio-service.ts';
-import { isObject, readFields, readStringMap, show } from '../fields.ts';
+import { isObject, readStringMap, show } from '../fields.ts';
+import { readFieldValues as readFields } from './field-values.ts';
 import type { ConfigObject } from '../objects.ts';
 import { dig, objectFieldCell, type KindDescriptor } from './descriptor.ts';
 
@@ -88,11 +89,14 @@ export function checkEgressRuleSpec(spec: unknown): { spec?: EgressRuleSpec; pro
     problems.push('egress rule must have a ports list');
   } else {
     const seen = new Set<number>();
-    rawPorts.forEach((item: unknown, i: number) => {
+    // Holes skipped, as forEach skips them.
+    for (let i = 0; i < rawPorts.length; i++) {
+      if (!(i in rawPorts)) continue;
+      const item: unknown = rawPorts[i];
       const path = `spec.ports[${i}]`;
       if (!isObject(item)) {
         problems.push(`${path}: expected an object, got ${show(item)}`);
-        return;
+        continue;
       }
       const p = readFields(item, PORT_FIELDS, `${path}.`, problems);
       // Absent is proto3's default (port 0, protocol ""), worded as Istio words it; an explicit null
@@ -101,11 +105,11 @@ export function checkEgressRuleSpec(spec: unknown): { spec?: EgressRuleSpec; pro
       const protocol = p.has('protocol') && p.get('protocol') === null ? null : (p.get('protocol') ?? '');
       if (typeof port !== 'number' || !Number.isInteger(port)) {
         problems.push(`${path}.port: expected an integer, got ${show(port)}`);
-        return;
+        continue;
       }
       if (typeof protocol !== 'string') {
         problems.push(`${path}.protocol: expected a string, got ${show(protocol)}`);
-        return;
+        continue;
       }
       if (seen.has(port)) problems.push(`duplicate port: ${port}`);
       seen.add(port);
@@ -118,7 +122,7 @@ export function checkEgressRuleSpec(spec: unknown): { spec?: EgressRuleSpec; pro
         problems.push(`Only the following protocols can be defined for CIDR destination service notation: ${TCP_PROTOCOLS.join(',')}. This rule - port: ${port} protocol: ${protocol} destination.service: ${service}`);
       }
       ports.push({ port, protocol });
-    });
+    }
   }
 
   // 6. egress proxy

@@ -50,7 +50,8 @@
 
 import ipaddr from 'ipaddr.js';
 import { parseCidr, parseIPv4 } from '../cidr.ts';
-import { absent, fieldTable, isObject, readFields, show } from '../fields.ts';
+import { absent, fieldTable, isObject, show } from '../fields.ts';
+import { readFieldValues, type FieldValues } from './field-values.ts';
 import { isDNS1123Label } from '../names.ts';
 
 /** An IstioService reference as sent: lowerCamel names, empty values left out. */
@@ -113,11 +114,12 @@ const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Inf
 /** Reads the values of one spec, collecting problems and the paths that could not be read. */
 export class SpecReader implements Broken {
   readonly problems: string[] = [];
-  private readonly bad = new Set<string>();
+  /** Made at the first path that could not be read (most specs have none). */
+  private bad: Set<string> | undefined;
 
   fail(path: string, text: string): undefined {
     this.problems.push(`${path}: ${text}`);
-    this.bad.add(path);
+    (this.bad ??= new Set()).add(path);
     return undefined;
   }
 
@@ -126,19 +128,20 @@ export class SpecReader implements Broken {
   }
 
   has(path: string): boolean {
-    return this.bad.has(path);
+    return this.bad !== undefined && this.bad.has(path);
   }
 
   under(prefix: string): boolean {
+    if (this.bad === undefined) return false;
     for (const p of this.bad) if (p === prefix || p.startsWith(`${prefix}.`) || p.startsWith(`${prefix}[`)) return true;
     return false;
   }
 
   /** A message: its fields by lowerCamel name, or undefined when absent or not an object. */
-  message(v: unknown, fields: Record<string, string>, path: string): Map<string, unknown> | undefined {
+  message(v: unknown, fields: Record<string, string>, path: string): FieldValues | undefined {
     if (absent(v)) return undefined;
     if (!isObject(v)) return this.expected(path, 'an object', v);
-    return readFields(v, fields, `${path}.`, this.problems);
+    return readFieldValues(v, fields, `${path}.`, this.problems);
   }
 
   /** A string; '' reads as absent unless `keep` (a oneof member, where presence counts). */
@@ -238,11 +241,19 @@ export class SpecReader implements Broken {
   }
 
   /** The one member of a oneof that is given, or undefined; more than one is a problem. */
-  oneof(f: Map<string, unknown>, path: string, oneofName: string, members: readonly string[]): string | undefined {
+  oneof(f: FieldValues, path: string, oneofName: string, members: readonly string[]): string | undefined {
+    let first: string | undefined;
+    let more = false;
+    for (const m of members) {
+      if (absent(f.get(m))) continue;
+      if (first === undefined) first = m;
+      else more = true;
+    }
+    if (!more) return first;
     const given = members.filter((m) => !absent(f.get(m)));
     if (given.length > 1) {
       this.fail(path, `only one of ${given.map((g) => JSON.stringify(g)).join(', ')} may be given (oneof ${oneofName})`);
-      for (const g of given) this.bad.add(`${path}.${g}`);
+      for (const g of given) this.bad!.add(`${path}.${g}`);
       return undefined;
     }
     return given[0];
@@ -291,6 +302,8 @@ const finite = (n: number | undefined) => (n === undefined ? undefined : jsonNum
 
 /** The float32 nearest to n, as the shortest decimal that reads back as that float32. */
 export function float32Shortest(n: number): number {
+  // An integer below 2^24 is a float32 itself, and no shorter decimal reads back as it.
+  if (Number.isInteger(n) && Math.abs(n) < 16777216) return Math.fround(n);
   const f = Math.fround(n);
   if (!Number.isFinite(f) || f === 0) return f;
   for (let p = 1; p <= 9; p++) {
@@ -328,8 +341,26 @@ function leadingInt(s: string): { x: bigint; rest: string } | undefined {
   return { x, rest: s.slice(i) };
 }
 
+/**
+ * Remembers a pure function's results by their string argument (durations repeat across a
+ * stream: "5s", "100ms"), up to a bound. Results are primitives; thrown errors are not kept.
+ */
+function memo<K, V>(f: (k: K) => V): (k: K) => V {
+  const known = new Map<K, V>();
+  return (k) => {
+    let v = known.get(k);
+    if (v === undefined) {
+      v = f(k);
+      if (known.size < 10_000) known.set(k, v);
+    }
+    return v;
+  };
+}
+
 /** Go 1.9 time.ParseDuration: nanoseconds, or Go's error text. */
-export function parseGoDuration(orig: string): bigint | string {
+export const parseGoDuration: (orig: string) => bigint | string = memo(parseDuration);
+
+function parseDuration(orig: string): bigint | string {
   const invalid = `time: invalid duration ${orig}`;
   let s = orig;
   let neg = false;
@@ -380,7 +411,9 @@ export function parseGoDuration(orig: string): bigint | string {
 }
 
 /** jsonpb's Duration text: `fmt.Sprintf("%.9f", d.Seconds())`, "000" trimmed twice, then "s". */
-export function formatDuration(nanos: bigint): string {
+export const formatDuration: (nanos: bigint) => string = memo(formatNanos);
+
+function formatNanos(nanos: bigint): string {
   const seconds = Number(nanos / 1000000000n) + Number(nanos % 1000000000n) / 1e9;
   let x = seconds.toFixed(9);
   for (let i = 0; i < 2; i++) if (x.endsWith('000')) x = x.slice(0, -3);
@@ -388,7 +421,9 @@ export function formatDuration(nanos: bigint): string {
 }
 
 /** The nanoseconds of a duration as formatDuration wrote it. */
-export function durationNanos(text: string): bigint {
+export const durationNanos: (text: string) => bigint = memo(nanosOfText);
+
+function nanosOfText(text: string): bigint {
   const m = /^(-?)([0-9]+)(?:\.([0-9]+))?s$/.exec(text);
   if (!m) throw new Error(`not a normalised duration: ${text}`);
   const n = BigInt(m[2]!) * 1000000000n + BigInt((m[3] ?? '').padEnd(9, '0'));
@@ -438,7 +473,13 @@ export function checkFQDN04(fqdn: string): string[] {
   const out: string[] = [];
   if (fqdn.length > 255) out.push(`domain name ${goQuote(fqdn)} too long (max 255)`);
   else if (fqdn.length === 0) out.push('empty domain name not allowed');
-  const bad = fqdn.split('.').find((label) => !isDNS1123Label(label));
+  let bad: string | undefined;
+  for (const label of fqdn.split('.')) {
+    if (!isDNS1123Label(label)) {
+      bad = label;
+      break;
+    }
+  }
   if (bad !== undefined) out.push(`domain name ${goQuote(fqdn)} invalid (label ${goQuote(bad)} invalid)`);
   return out;
 }

@@ -74,7 +74,12 @@ const CORS_FIELDS = fieldTable('allow_origin', 'allow_methods', 'allow_headers',
 
 /** Keeps the entries whose value is defined, in the order given (proto order). */
 function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,16 +134,22 @@ export function readMatchCondition(r: SpecReader, v: unknown, path: string): Mat
 function readRoute(r: SpecReader, v: unknown, path: string): DestinationWeight[] | undefined {
   const items = r.list(v, path);
   if (!items) return undefined;
-  return items.map((item, i) => {
-    const p = `${path}[${i}]`;
-    if (item === null) return r.expected(p, 'an object', item) ?? {};
-    const f = r.message(item, WEIGHT_FIELDS, p);
-    if (!f) return {};
-    return defined({
-      destination: readIstioService(r, f.get('destination'), `${p}.destination`),
-      labels: r.stringMap(f.get('labels'), `${p}.labels`),
-      weight: r.int32(f.get('weight'), `${p}.weight`),
-    });
+  // As items.map would: a hole stays a hole.
+  const route: DestinationWeight[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    if (i in items) route[i] = readDestinationWeight(r, items[i], `${path}[${i}]`);
+  }
+  return route;
+}
+
+function readDestinationWeight(r: SpecReader, item: unknown, p: string): DestinationWeight {
+  if (item === null) return r.expected(p, 'an object', item) ?? {};
+  const f = r.message(item, WEIGHT_FIELDS, p);
+  if (!f) return {};
+  return defined({
+    destination: readIstioService(r, f.get('destination'), `${p}.destination`),
+    labels: r.stringMap(f.get('labels'), `${p}.labels`),
+    weight: r.int32(f.get('weight'), `${p}.weight`),
   });
 }
 
@@ -290,7 +301,7 @@ function checkHeaders(headers: Record<string, StringMatch>, path: string, broken
     if (nameErr) out.push(`header name ${goQuote(name)} invalid:  ${nameErr}`);
     if (broken.under(mapPath(path, name))) continue;
     const m = headers[name]!;
-    const kind = (['exact', 'prefix', 'regex'] as const).find((k) => m[k] !== undefined);
+    const kind = m.exact !== undefined ? 'exact' : m.prefix !== undefined ? 'prefix' : m.regex !== undefined ? 'regex' : undefined;
     if (!kind) out.push(`header ${goQuote(name)} value invalid:  unrecognized string match ""`);
     else if (name === 'uri' && m[kind] === '') out.push(`${kind} header value for "uri" must be non-empty`);
   }
@@ -323,13 +334,17 @@ function checkRedirectAndRewrite(spec: RouteRuleSpec, broken: Broken): string[] 
 
 function checkRoute(route: DestinationWeight[], broken: Broken): string[] {
   const out: string[] = [];
-  route.forEach((dw, i) => {
-    out.push(...checkTags(dw.labels, `spec.route[${i}].labels`));
+  // Holes skipped, as forEach and reduce skip them.
+  let sum = 0;
+  for (let i = 0; i < route.length; i++) {
+    if (!(i in route)) continue;
+    const dw = route[i]!;
+    if (dw.labels !== undefined) out.push(...checkTags(dw.labels, `spec.route[${i}].labels`));
     const err = checkPercent(dw.weight);
     if (err) out.push(at(`weight invalid:  ${err}`, `spec.route[${i}].weight`, dw.weight));
-  });
+    sum += dw.weight ?? 0;
+  }
   if (broken.under('spec.route')) return out;
-  const sum = route.reduce((s, dw) => s + (dw.weight ?? 0), 0);
   if (!(route.length === 1 && sum === 0) && sum !== 100) out.push(`route weights total ${sum} (must total 100)`);
   return out;
 }

@@ -30,7 +30,7 @@
 
 import { parseGoDuration, durationProblem } from './duration.ts';
 import { isValidIP, parseAddr, parsePrefix } from './netip.ts';
-import { goQuote } from './text.ts';
+import { byteLength, goQuote } from './text.ts';
 
 /** What a modern kind's checker returns. `spec` is given only when there are no problems. */
 export interface ModernCheck<T> {
@@ -75,10 +75,6 @@ const LABEL_FMT = '[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?';
 const DNS1123_LABEL = new RegExp(`^${LABEL_FMT}$`);
 const WILDCARD_LABEL = new RegExp(`^(\\*|(\\*|\\*-)?${LABEL_FMT})$`);
 
-/** Go's len(): UTF-8 bytes. */
-function byteLength(s: string): number {
-  return new TextEncoder().encode(s).length;
-}
 
 /** labels.IsDNS1123Label: upper case is allowed, at most 63 bytes. */
 export function isDNS1123Label(s: string): boolean {

@@ -19,7 +19,7 @@ export function subsetNameProblem(name: string): string | undefined {
 export function checkDestination(d: Destination | undefined, path: string, f: Findings): void {
   if (d === undefined) return;
   const host = d.host ?? '';
-  if (!f.bad.has(`${path}.host`)) {
+  if (f.bad.size === 0 || !f.bad.has(`${path}.host`)) {
     if (host === '*') f.problems.push(`invalid destination host ${host}`);
     else push(f.problems, wildcardDomainProblem(host), host === '' ? `${path}.host` : undefined);
   }
@@ -36,14 +36,17 @@ function checkWeight(weight: number | undefined, path: string, f: Findings): num
 /** validateHTTPRouteDestinations (gateway semantics off: destinations are checked). */
 export function checkHTTPRouteDestinations(routes: HTTPRouteDestination[] | undefined, path: string, f: Findings): void {
   let total = 0;
-  (routes ?? []).forEach((r, i) => {
-    if (r === null) return;
+  const list = routes ?? [];
+  for (let i = 0; i < list.length; i++) {
+    if (!(i in list)) continue; // a hole, skipped as forEach skips it
+    const r = list[i]!;
+    if (r === null) continue;
     const p = `${path}[${i}]`;
     if (r.destination === undefined && !f.bad.has(`${p}.destination`)) f.problems.push(at('destination is required', p));
-    headerOperationProblems(r.headers, `${p}.headers`, f.problems);
-    checkDestination(r.destination, `${p}.destination`, f);
+    if (r.headers !== undefined) headerOperationProblems(r.headers, `${p}.headers`, f.problems);
+    if (r.destination !== undefined) checkDestination(r.destination, `${p}.destination`, f);
     total += checkWeight(r.weight, p, f);
-  });
+  }
   if ((routes ?? []).length > 1 && total === 0) f.problems.push(at('total destination weight = 0', path));
 }
 

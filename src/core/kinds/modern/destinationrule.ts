@@ -40,8 +40,11 @@ export const DESTINATION_RULE_SCHEMA = obj(
 
 function checkSubsets(dr: DestinationRuleSpec, ctx: ModernContext, f: Findings): void {
   const names = new Set<string>();
-  (dr.subsets ?? []).forEach((s, i) => {
-    if (s === null) return;
+  const subsets = dr.subsets ?? [];
+  for (let i = 0; i < subsets.length; i++) {
+    if (!(i in subsets)) continue; // a hole, skipped as forEach skips it
+    const s = subsets[i]!;
+    if (s === null) continue;
     const path = `spec.subsets[${i}]`;
     const name = s.name ?? '';
     if (names.has(name)) push(f.problems, `duplicate subset names: ${name}`, name === '' ? `${path}.name` : undefined);
@@ -49,7 +52,7 @@ function checkSubsets(dr: DestinationRuleSpec, ctx: ModernContext, f: Findings):
     if (!f.bad.has(`${path}.name`)) push(f.problems, subsetNameProblem(name), name === '' ? `${path}.name` : undefined);
     f.problems.push(...labelProblems(s.labels));
     checkTrafficPolicy(ctx.namespace, s.trafficPolicy, `${path}.trafficPolicy`, f);
-  });
+  }
 }
 
 /** Istio's ValidateDestinationRule on a decoded spec. */

@@ -26,8 +26,22 @@ const MAX = (1n << 63n) - 1n;
 
 export type DurationResult = { ok: true; nanos: bigint } | { ok: false; error: string };
 
+// A stream says the same few durations again and again ("5s", "100ms"): each text is parsed once.
+// The results are shared, so they are frozen.
+const PARSED = new Map<string, DurationResult>();
+const MAX_PARSED = 10_000;
+
 /** Go's time.ParseDuration, to nanoseconds; the error is Go's text. */
 export function parseGoDuration(orig: string): DurationResult {
+  let r = PARSED.get(orig);
+  if (r === undefined) {
+    r = Object.freeze(parse(orig));
+    if (PARSED.size < MAX_PARSED) PARSED.set(orig, r);
+  }
+  return r;
+}
+
+function parse(orig: string): DurationResult {
   const invalid: DurationResult = { ok: false, error: `time: invalid duration ${JSON.stringify(orig)}` };
   let s = orig;
   let neg = false;

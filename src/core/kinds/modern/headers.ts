@@ -125,6 +125,7 @@ function checkValue(value: string, path: string, out: string[]): void {
 
 /** The header operations of a route or a route destination, in Istio's order. */
 export function headerOperationProblems(h: Headers | undefined, path: string, out: string[]): void {
+  if (h === undefined || h === null) return;
   const named = (msg: string | undefined, p: string) => push(out, msg, msg === EMPTY ? p : undefined);
   for (const [name, v] of Object.entries(h?.request?.add ?? {})) {
     named(requestSetNameProblem(name), `${path}.request.add`);

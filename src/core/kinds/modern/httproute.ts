@@ -8,14 +8,14 @@ import { checkDestination, checkGatewayNames, checkHTTPRouteDestinations } from 
 import { nanosPart } from './duration.ts';
 import { corsHeaderNameProblem, headerNameOrClaimProblem, headerOperationProblems, isAuthorityHeader } from './headers.ts';
 import { re2Problem } from './re2.ts';
-import { goFixed, goFloat, goQuote } from './text.ts';
+import { byteLength, goFixed, goFloat, goQuote } from './text.ts';
 import type { CorsPolicy, HTTPDirectResponse, HTTPFaultInjection, HTTPMatchRequest, HTTPMirrorPolicy, HTTPRedirect, HTTPRetry, HTTPRewrite, HTTPRoute, Percent, StringMatch } from './virtualservice-schema.ts';
 
 const RE2_HINT = 'Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)';
 
 /** validateStringRegexp. */
 export function regexProblem(re: string, where: string): string | undefined {
-  if (new TextEncoder().encode(re).length > 1024) return `${goQuote(where)}: regex is too large, max length allowed is 1024`;
+  if (byteLength(re) > 1024) return `${goQuote(where)}: regex is too large, max length allowed is 1024`;
   const e = re2Problem(re);
   return e === undefined ? undefined : `${goQuote(where)}: ${e}; ${RE2_HINT}`;
 }
@@ -61,34 +61,39 @@ function checkConflicts(h: HTTPRoute, type: RouteType, path: string, f: Findings
 }
 
 function checkMatchStrings(m: HTTPMatchRequest, path: string, f: Findings): void {
-  for (const [name, sm] of Object.entries(m.headers ?? {})) {
+  const headers = m.headers ?? {};
+  for (const name of Object.keys(headers)) {
     push(f.problems, headerNameOrClaimProblem(name), name === '' ? `${path}.headers` : undefined);
-    push(f.problems, stringMatchProblem(sm, 'headers'), `${path}.headers[${name}]`);
+    const problem = stringMatchProblem(headers[name], 'headers');
+    if (problem !== undefined) push(f.problems, problem, `${path}.headers[${name}]`);
   }
   for (const [name, sm] of Object.entries(m.withoutHeaders ?? {})) {
     push(f.problems, headerNameOrClaimProblem(name), name === '' ? `${path}.withoutHeaders` : undefined);
     // `*` is not RE2: it means "present".
     if (sm.regex !== '*') push(f.problems, stringMatchProblem(sm, 'withoutHeaders'), `${path}.withoutHeaders[${name}]`);
   }
-  push(f.problems, stringMatchRegexpProblem(m.uri, 'uri'), `${path}.uri`);
-  push(f.problems, stringMatchProblem(m.scheme, 'scheme'), `${path}.scheme`);
-  push(f.problems, stringMatchProblem(m.method, 'method'), `${path}.method`);
-  push(f.problems, stringMatchProblem(m.authority, 'authority'), `${path}.authority`);
+  if (m.uri !== undefined) push(f.problems, stringMatchRegexpProblem(m.uri, 'uri'), `${path}.uri`);
+  if (m.scheme !== undefined) push(f.problems, stringMatchProblem(m.scheme, 'scheme'), `${path}.scheme`);
+  if (m.method !== undefined) push(f.problems, stringMatchProblem(m.method, 'method'), `${path}.method`);
+  if (m.authority !== undefined) push(f.problems, stringMatchProblem(m.authority, 'authority'), `${path}.authority`);
   for (const [name, qp] of Object.entries(m.queryParams ?? {})) push(f.problems, stringMatchProblem(qp, 'queryParams'), `${path}.queryParams[${name}]`);
 }
 
 /** validateHTTPRouteMatchRequest: string matches first, for every match; then ports, labels, gateways. */
 function checkMatches(h: HTTPRoute, path: string, f: Findings): void {
   const matches = h.match ?? [];
-  matches.forEach((m, i) => m !== null && checkMatchStrings(m, `${path}.match[${i}]`, f));
-  matches.forEach((m, i) => {
-    if (m === null) return;
+  // Loops over the matches skip holes, as forEach did.
+  for (let i = 0; i < matches.length; i++) if (i in matches && matches[i] !== null) checkMatchStrings(matches[i]!, `${path}.match[${i}]`, f);
+  for (let i = 0; i < matches.length; i++) {
+    if (!(i in matches)) continue;
+    const m = matches[i]!;
+    if (m === null) continue;
     const p = `${path}.match[${i}]`;
     if (m.port) push(f.problems, portProblem(m.port), `${p}.port`);
-    f.problems.push(...labelProblems(m.sourceLabels));
-    checkGatewayNames(m.gateways, `${p}.gateways`, f);
+    if (m.sourceLabels !== undefined) f.problems.push(...labelProblems(m.sourceLabels));
+    if (m.gateways !== undefined) checkGatewayNames(m.gateways, `${p}.gateways`, f);
     if (m.sourceNamespace && !isDNS1123Label(m.sourceNamespace)) f.problems.push(`sourceNamespace match ${m.sourceNamespace} is invalid`);
-  });
+  }
 }
 
 /** validateCORSPolicy. */
@@ -200,7 +205,7 @@ function checkRedirect(r: HTTPRedirect | undefined, path: string, f: Findings): 
 
 /** The body size Istio measures: the string's bytes, or the decoded bytes. */
 function bodySize(body: HTTPDirectResponse['body']): number {
-  if (body?.string !== undefined) return new TextEncoder().encode(body.string).length;
+  if (body?.string !== undefined) return byteLength(body.string);
   if (body?.bytes !== undefined) return Buffer.from(body.bytes, 'base64').length;
   return 0;
 }
@@ -278,17 +283,18 @@ export function checkHTTPRoute(h: HTTPRoute, delegate: boolean, path: string, f:
   const type: RouteType = delegate ? 'delegate' : h.delegate !== undefined ? 'root' : 'independent';
   checkConflicts(h, type, path, f);
   checkMatches(h, path, f);
-  headerOperationProblems(h.headers, `${path}.headers`, f.problems);
-  checkCors(h.corsPolicy, `${path}.corsPolicy`, f);
-  checkFault(h.fault, `${path}.fault`, f);
+  // Each check does nothing for an absent part: its path is written only for a present one.
+  if (h.headers !== undefined) headerOperationProblems(h.headers, `${path}.headers`, f.problems);
+  if (h.corsPolicy !== undefined) checkCors(h.corsPolicy, `${path}.corsPolicy`, f);
+  if (h.fault !== undefined) checkFault(h.fault, `${path}.fault`, f);
   checkMirrorPercent(h, path, f);
-  checkDestination(h.mirror, `${path}.mirror`, f);
-  checkMirrors(h.mirrors, `${path}.mirrors`, f);
-  checkRedirect(h.redirect, `${path}.redirect`, f);
-  checkDirectResponse(h.directResponse, `${path}.directResponse`, f);
-  checkRetries(h.retries, `${path}.retries`, f);
-  checkRewrite(h.rewrite, `${path}.rewrite`, f);
+  if (h.mirror !== undefined) checkDestination(h.mirror, `${path}.mirror`, f);
+  if (h.mirrors !== undefined) checkMirrors(h.mirrors, `${path}.mirrors`, f);
+  if (h.redirect !== undefined) checkRedirect(h.redirect, `${path}.redirect`, f);
+  if (h.directResponse !== undefined) checkDirectResponse(h.directResponse, `${path}.directResponse`, f);
+  if (h.retries !== undefined) checkRetries(h.retries, `${path}.retries`, f);
+  if (h.rewrite !== undefined) checkRewrite(h.rewrite, `${path}.rewrite`, f);
   checkAuthorityRewrite(h, path, f);
-  checkHTTPRouteDestinations(h.route, `${path}.route`, f);
-  checkDuration(h.timeout, `${path}.timeout`, f.problems);
+  if (h.route !== undefined) checkHTTPRouteDestinations(h.route, `${path}.route`, f);
+  if (h.timeout !== undefined) checkDuration(h.timeout, `${path}.timeout`, f.problems);
 }

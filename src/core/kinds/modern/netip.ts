@@ -21,7 +21,6 @@ export interface Addr {
 
 export type AddrResult = { ok: true; addr: Addr } | { ok: false; error: string };
 
-const DIGIT = /[0-9]/;
 const HEX = /[0-9a-fA-F]/;
 
 /** Go's parseIPv4: the error text (without the `ParseAddr(...)` prefix), or undefined when valid. */
@@ -30,14 +29,14 @@ function ipv4Error(s: string): string | undefined {
   let digits = 0;
   let fields = 0;
   for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (DIGIT.test(c)) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
       if (digits === 1 && val === 0) return 'IPv4 field has octet with leading zero';
-      val = val * 10 + Number(c);
+      val = val * 10 + (c - 48);
       digits++;
       if (val > 255) return 'IPv4 field has value >255';
-    } else if (c === '.') {
-      if (i === 0 || i === s.length - 1 || s[i - 1] === '.') return 'IPv4 field must have at least one digit';
+    } else if (c === 46) {
+      if (i === 0 || i === s.length - 1 || s.charCodeAt(i - 1) === 46) return 'IPv4 field must have at least one digit';
       if (fields === 3) return 'IPv4 address too long';
       fields++;
       val = 0;
@@ -103,7 +102,9 @@ function ipv6Error(s: string): string | undefined {
 /** netip.ParseAddr. The error text is Go's (`ParseAddr("x"): unable to parse IP`), for reference only. */
 export function parseAddr(s: string): AddrResult {
   const fail = (msg: string): AddrResult => ({ ok: false, error: `ParseAddr(${JSON.stringify(s)}): ${msg}` });
-  for (const c of s) {
+  // By UTF-16 units: `.`, `:` and `%` are never part of a surrogate pair.
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
     if (c === '.') {
       const e = ipv4Error(s);
       return e === undefined ? { ok: true, addr: { family: 4 } } : fail(e);

@@ -144,141 +144,222 @@ export interface DecodeOut {
  * null) or of the wrong type.
  */
 export function decode(v: unknown, s: Schema, path: string, out: DecodeOut): unknown {
-  const problems = out.problems;
   if (v === undefined || v === null) return undefined;
-  const value = decodeKind(v, s, path, out);
-  if (value === undefined) return undefined;
-  for (const r of s.rules ?? []) if (!r.ok(value)) problems.push(celProblem(path, s, r.message));
-  return value;
+  return decoderOf(s)(v, path, ROOT, '', out);
 }
 
-function decodeKind(v: unknown, s: Schema, path: string, out: DecodeOut): unknown {
-  switch (s.kind) {
+// Each schema is compiled once into a decoder function (decoderOf). A decoder gets the path of its
+// value in three parts, the path of the value around it, how the value is reached from there and
+// its key, and writes the whole path out (pathOf) only when it has a problem to report or values
+// inside to decode: most values are scalars without problems, and most paths were never read.
+
+/** How a value is reached from the one around it: itself (the root), `.key`, or `[key]`. */
+const ROOT = 0;
+const FIELD = 1;
+const ITEM = 2;
+type Step = typeof ROOT | typeof FIELD | typeof ITEM;
+
+function pathOf(base: string, step: Step, key: string | number): string {
+  return step === ROOT ? base : step === FIELD ? `${base}.${key}` : `${base}[${key}]`;
+}
+
+/** Decodes a present value (not undefined or null) at the path `pathOf(base, step, key)`. */
+type Decoder = (v: unknown, base: string, step: Step, key: string | number, out: DecodeOut) => unknown;
+
+const DECODERS = new WeakMap<object, Decoder>();
+
+function decoderOf(s: Schema): Decoder {
+  let d = DECODERS.get(s);
+  if (d === undefined) {
+    d = withRules(s, compile(s));
+    DECODERS.set(s, d);
+  }
+  return d;
+}
+
+/** The schema's CEL rules, checked on the decoded value. */
+function withRules(s: Schema, d: Decoder): Decoder {
+  const rules = s.rules;
+  if (rules === undefined || rules.length === 0) return d;
+  return (v, base, step, key, out) => {
+    const value = d(v, base, step, key, out);
+    if (value === undefined) return undefined;
+    for (const r of rules) if (!r.ok(value)) out.problems.push(celProblem(pathOf(base, step, key), s, r.message));
+    return value;
+  };
+}
+
+function compile(s: Schema): Decoder {
+  // A field table lookup can find what is not a schema (`toString` from Object.prototype):
+  // such a field decodes to nothing, without a problem.
+  switch ((s as Partial<Schema>).kind) {
     case 'string':
-      return decodeString(v, s, path, out);
+      return compileString(s as StringSchema);
     case 'duration':
-      return decodeDuration(v, s, path, out);
+      return compileDuration(s as DurationSchema);
     case 'int':
-      return decodeInt(v, s, path, out);
+      return compileInt(s as IntSchema);
     case 'number':
-      return decodeNumber(v, s, path, out);
+      return compileNumber(s as NumberSchema);
     case 'bool':
-      if (typeof v !== 'boolean') return fail(path, s, v, out);
-      return v;
+      return (v, base, step, key, out) => (typeof v === 'boolean' ? v : fail(base, step, key, s, v, out));
     case 'list':
-      return decodeList(v, s, path, out);
+      return compileList(s as ListSchema);
     case 'map':
-      return decodeMap(v, s, path, out);
+      return compileMap(s as MapSchema);
     case 'object':
-      return decodeObject(v, s, path, out);
+      return compileObject(s as ObjectSchema);
+    default:
+      return () => undefined;
   }
 }
 
-function fail(path: string, s: Schema, v: unknown, out: DecodeOut): undefined {
+function fail(base: string, step: Step, key: string | number, s: Schema, v: unknown, out: DecodeOut): undefined {
+  const path = pathOf(base, step, key);
   out.problems.push(typeProblem(path, s, v));
   out.bad.add(path);
   return undefined;
 }
 
-function decodeString(v: unknown, s: StringSchema, path: string, out: DecodeOut): string | undefined {
-  if (typeof v !== 'string') return fail(path, s, v, out);
-  if (s.enum && !s.enum.includes(v)) {
-    out.problems.push(`${path}: Unsupported value: ${JSON.stringify(v)}: supported values: ${s.enum.map((e) => JSON.stringify(e)).join(', ')}`);
+function compileString(s: StringSchema): Decoder {
+  const { enum: values, maxLength } = s;
+  return (v, base, step, key, out) => {
+    if (typeof v !== 'string') return fail(base, step, key, s, v, out);
+    if (values && !values.includes(v)) {
+      out.problems.push(`${pathOf(base, step, key)}: Unsupported value: ${JSON.stringify(v)}: supported values: ${values.map((e) => JSON.stringify(e)).join(', ')}`);
+    }
+    // Code points: never more than the UTF-16 length.
+    if (maxLength !== undefined && v.length > maxLength && [...v].length > maxLength) {
+      out.problems.push(`${pathOf(base, step, key)}: Too long: may not be more than ${maxLength} bytes`);
+    }
+    return v;
+  };
+}
+
+function compileDuration(s: DurationSchema): Decoder {
+  return (v, base, step, key, out) => {
+    if (typeof v !== 'string') return fail(base, step, key, s, v, out);
+    const d = parseGoDuration(v);
+    if (s.atLeast1ms) {
+      if (!d.ok || d.nanos < 1000000n) out.problems.push(celProblem(pathOf(base, step, key), s, 'must be a valid duration greater than 1ms'));
+    } else if (!d.ok) {
+      out.problems.push(`bad Duration: ${d.error} (${pathOf(base, step, key)})`);
+    }
+    return v;
+  };
+}
+
+function bounds(v: number, s: IntSchema | NumberSchema, base: string, step: Step, key: string | number, problems: string[]): void {
+  if (s.minimum !== undefined && v < s.minimum) {
+    const path = pathOf(base, step, key);
+    problems.push(`${path}: Invalid value: ${v}: ${path} in body should be greater than or equal to ${s.minimum}`);
   }
-  if (s.maxLength !== undefined && [...v].length > s.maxLength) out.problems.push(`${path}: Too long: may not be more than ${s.maxLength} bytes`);
-  return v;
-}
-
-function decodeDuration(v: unknown, s: DurationSchema, path: string, out: DecodeOut): string | undefined {
-  if (typeof v !== 'string') return fail(path, s, v, out);
-  const d = parseGoDuration(v);
-  if (s.atLeast1ms) {
-    if (!d.ok || d.nanos < 1000000n) out.problems.push(celProblem(path, s, 'must be a valid duration greater than 1ms'));
-  } else if (!d.ok) {
-    out.problems.push(`bad Duration: ${d.error} (${path})`);
+  if (s.maximum !== undefined && v > s.maximum) {
+    const path = pathOf(base, step, key);
+    problems.push(`${path}: Invalid value: ${v}: ${path} in body should be less than or equal to ${s.maximum}`);
   }
-  return v;
 }
 
-function bounds(v: number, s: IntSchema | NumberSchema, path: string, problems: string[]): void {
-  if (s.minimum !== undefined && v < s.minimum) problems.push(`${path}: Invalid value: ${v}: ${path} in body should be greater than or equal to ${s.minimum}`);
-  if (s.maximum !== undefined && v > s.maximum) problems.push(`${path}: Invalid value: ${v}: ${path} in body should be less than or equal to ${s.maximum}`);
+function compileInt(s: IntSchema): Decoder {
+  return (v, base, step, key, out) => {
+    if (typeof v !== 'number' || !Number.isInteger(v)) return fail(base, step, key, s, v, out);
+    if (s.int32 && (v < -2147483648 || v > 2147483647)) {
+      out.problems.push(`${pathOf(base, step, key)}: expected a 32-bit integer, got ${show(v)}`);
+      return undefined;
+    }
+    bounds(v, s, base, step, key, out.problems);
+    return v;
+  };
 }
 
-function decodeInt(v: unknown, s: IntSchema, path: string, out: DecodeOut): number | undefined {
-  if (typeof v !== 'number' || !Number.isInteger(v)) return fail(path, s, v, out);
-  if (s.int32 && (v < -2147483648 || v > 2147483647)) {
-    out.problems.push(`${path}: expected a 32-bit integer, got ${show(v)}`);
-    return undefined;
-  }
-  bounds(v, s, path, out.problems);
-  return v;
+function compileNumber(s: NumberSchema): Decoder {
+  return (v, base, step, key, out) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return fail(base, step, key, s, v, out);
+    bounds(v, s, base, step, key, out.problems);
+    return v;
+  };
 }
 
-function decodeNumber(v: unknown, s: NumberSchema, path: string, out: DecodeOut): number | undefined {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return fail(path, s, v, out);
-  bounds(v, s, path, out.problems);
-  return v;
-}
-
-function decodeList(v: unknown, s: ListSchema, path: string, out: DecodeOut): unknown[] | undefined {
-  if (!Array.isArray(v)) return fail(path, s, v, out);
-  if (s.maxItems !== undefined && v.length > s.maxItems) out.problems.push(`${path}: Too many: ${v.length}: must have at most ${s.maxItems} items`);
-  if (s.minItems !== undefined && v.length < s.minItems) out.problems.push(`${path}: Invalid value: ${v.length}: ${path} in body should have at least ${s.minItems} items`);
-  const items = v.map((item, i) => {
-    const p = `${path}[${i}]`;
-    if (item === null || item === undefined) return fail(p, s.items, item, out) ?? null;
-    return decode(item, s.items, p, out) ?? null;
-  });
-  if (s.mapKeys) duplicateKeys(items, s.mapKeys, path, out.problems);
-  return items;
+function compileList(s: ListSchema): Decoder {
+  let items: Decoder | undefined;
+  return (v, base, step, key, out) => {
+    if (!Array.isArray(v)) return fail(base, step, key, s, v, out);
+    const path = pathOf(base, step, key);
+    if (s.maxItems !== undefined && v.length > s.maxItems) out.problems.push(`${path}: Too many: ${v.length}: must have at most ${s.maxItems} items`);
+    if (s.minItems !== undefined && v.length < s.minItems) out.problems.push(`${path}: Invalid value: ${v.length}: ${path} in body should have at least ${s.minItems} items`);
+    const item = (items ??= decoderOf(s.items));
+    // As v.map would: a hole stays a hole.
+    const decoded: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      if (!(i in v)) continue;
+      const x: unknown = v[i];
+      decoded[i] = x === null || x === undefined ? (fail(path, ITEM, i, s.items, x, out) ?? null) : (item(x, path, ITEM, i, out) ?? null);
+    }
+    if (s.mapKeys) duplicateKeys(decoded, s.mapKeys, path, out.problems);
+    return decoded;
+  };
 }
 
 function duplicateKeys(items: unknown[], keys: readonly string[], path: string, problems: string[]): void {
   const seen = new Set<string>();
-  items.forEach((item, i) => {
-    if (!isObject(item)) return;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (!(i in items) || !isObject(item)) continue;
     const key: Record<string, unknown> = {};
     for (const k of keys) key[k] = item[k];
     const text = JSON.stringify(key);
     if (seen.has(text)) problems.push(`${path}[${i}]: Duplicate value: ${text}`);
     seen.add(text);
-  });
-}
-
-function decodeMap(v: unknown, s: MapSchema, path: string, out: DecodeOut): Record<string, unknown> | undefined {
-  if (!isObject(v)) return fail(path, s, v, out);
-  const entries = Object.entries(v);
-  if (s.maxProperties !== undefined && entries.length > s.maxProperties) out.problems.push(`${path}: Too many: ${entries.length}: must have at most ${s.maxProperties} items`);
-  const result: Record<string, unknown> = {};
-  for (const [k, x] of entries) {
-    const p = `${path}[${k}]`;
-    const d = x === null || x === undefined ? fail(p, s.values, x, out) : decode(x, s.values, p, out);
-    if (d !== undefined) result[k] = d;
   }
-  return result;
 }
 
-function decodeObject(v: unknown, s: ObjectSchema, path: string, out: DecodeOut): Record<string, unknown> | undefined {
-  if (!isObject(v)) return fail(path, s, v, out);
-  const result: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
-    const fs = s.fields[k];
-    if (fs === undefined) {
-      out.problems.push(`unknown field "${path}.${k}"`);
-      continue;
+function compileMap(s: MapSchema): Decoder {
+  let values: Decoder | undefined;
+  return (v, base, step, key, out) => {
+    if (!isObject(v)) return fail(base, step, key, s, v, out);
+    const path = pathOf(base, step, key);
+    const keys = Object.keys(v);
+    if (s.maxProperties !== undefined && keys.length > s.maxProperties) out.problems.push(`${path}: Too many: ${keys.length}: must have at most ${s.maxProperties} items`);
+    const value = (values ??= decoderOf(s.values));
+    const result: Record<string, unknown> = {};
+    for (const k of keys) {
+      const x = v[k];
+      const d = x === null || x === undefined ? fail(path, ITEM, k, s.values, x, out) : value(x, path, ITEM, k, out);
+      if (d !== undefined) result[k] = d;
     }
-    const d = decode(x, fs, `${path}.${k}`, out);
-    if (d !== undefined) result[k] = d;
-  }
-  for (const r of s.required ?? []) {
-    if (v[r] === undefined || v[r] === null) out.problems.push(requiredProblem(`${path}.${r}`));
-  }
-  for (const group of s.oneOf ?? []) {
-    const set = group.filter((g) => v[g] !== undefined && v[g] !== null);
-    if (set.length > 1) out.problems.push(`${path}: only one of ${group.join(', ')} may be set (given: ${set.join(', ')})`);
-  }
-  return result;
+    return result;
+  };
+}
+
+function compileObject(s: ObjectSchema): Decoder {
+  // The decoder of each field, by name, made when the field is first seen.
+  const decoders: Record<string, Decoder> = Object.create(null);
+  return (v, base, step, key, out) => {
+    if (!isObject(v)) return fail(base, step, key, s, v, out);
+    const path = pathOf(base, step, key);
+    const result: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) {
+      const fs = s.fields[k];
+      if (fs === undefined) {
+        out.problems.push(`unknown field "${path}.${k}"`);
+        continue;
+      }
+      const x = v[k];
+      if (x === undefined || x === null) continue;
+      const d = (decoders[k] ??= decoderOf(fs))(x, path, FIELD, k, out);
+      if (d !== undefined) result[k] = d;
+    }
+    if (s.required) {
+      for (const r of s.required) if (v[r] === undefined || v[r] === null) out.problems.push(requiredProblem(`${path}.${r}`));
+    }
+    if (s.oneOf) {
+      for (const group of s.oneOf) {
+        const set = group.filter((g) => v[g] !== undefined && v[g] !== null);
+        if (set.length > 1) out.problems.push(`${path}: only one of ${group.join(', ')} may be set (given: ${set.join(', ')})`);
+      }
+    }
+    return result;
+  };
 }
 
 /** True when the key is the CEL `has()`: present and not null. */

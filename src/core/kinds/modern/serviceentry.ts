@@ -187,24 +187,30 @@ function checkSelectorAndHosts(se: ServiceEntrySpec, f: Findings): void {
   }
   const hosts = se.hosts ?? [];
   if (hosts.length === 0 && !f.bad.has('spec.hosts')) f.problems.push('service entry must have at least one host');
-  hosts.forEach((h, i) => {
-    if (h === null) return;
+  // Loops over lists skip holes, as forEach did.
+  for (let i = 0; i < hosts.length; i++) {
+    if (!(i in hosts)) continue;
+    const h = hosts[i]!;
+    if (h === null) continue;
     if (h === '*') {
       f.problems.push(`invalid host ${h}`);
-      return;
+      continue;
     }
     push(f.problems, named(wildcardDomainProblem(h), h, `spec.hosts[${i}]`));
     if (se.resolution !== 'DYNAMIC_DNS') push(f.warnings, partialWildcardProblem(h));
-  });
+  }
 }
 
 function checkAddresses(se: ServiceEntrySpec, f: Findings): void {
   let cidr = false;
-  (se.addresses ?? []).forEach((a, i) => {
-    if (a === null) return;
+  const addresses = se.addresses ?? [];
+  for (let i = 0; i < addresses.length; i++) {
+    if (!(i in addresses)) continue;
+    const a = addresses[i]!;
+    if (a === null) continue;
     cidr ||= a.includes('/');
     push(f.problems, named(ipSubnetProblem(a), a, `spec.addresses[${i}]`));
-  });
+  }
   if (cidr && !['NONE', 'STATIC'].includes(se.resolution ?? 'NONE')) f.problems.push('CIDR addresses are allowed only for NONE/STATIC resolution types');
 }
 
@@ -213,8 +219,11 @@ function checkPorts(se: ServiceEntrySpec, ctx: ModernContext, f: Findings): Set<
   const names = new Set<string>();
   const numbers = new Set<number>();
   const auto = autoAllocates(se, ctx.labels);
-  (se.ports ?? []).forEach((port, i) => {
-    if (port === null) return;
+  const ports = se.ports ?? [];
+  for (let i = 0; i < ports.length; i++) {
+    if (!(i in ports)) continue;
+    const port = ports[i]!;
+    if (port === null) continue;
     const path = `spec.ports[${i}]`;
     const name = port.name ?? '';
     const number = port.number ?? 0;
@@ -230,7 +239,7 @@ function checkPorts(se: ServiceEntrySpec, ctx: ModernContext, f: Findings): Set<
     if (!f.bad.has(`${path}.name`)) push(f.problems, named(portNameProblem(name), name, `${path}.name`));
     push(f.problems, protocolProblem(protocol));
     if (!f.bad.has(`${path}.number`)) push(f.problems, portProblem(number), `${path}.number`);
-  });
+  }
   return names;
 }
 

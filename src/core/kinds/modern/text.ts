@@ -1,4 +1,12 @@
-// Go's fmt verbs, for messages that must read as Istio prints them. Pure.
+// Go's fmt verbs, for messages that must read as Istio prints them, and Go's len() of a string. Pure.
+
+const UTF8 = new TextEncoder();
+
+/** Go's len() of a string: its UTF-8 bytes (a lone surrogate is written as U+FFFD, 3 bytes). */
+export function byteLength(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return UTF8.encode(s).length;
+  return s.length;
+}
 
 /** %q of a string (strconv.Quote): double quotes, Go escapes for quotes, backslashes and controls. */
 export function goQuote(s: string): string {

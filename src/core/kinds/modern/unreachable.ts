@@ -27,10 +27,69 @@ function canonical(v: unknown): unknown {
   return out;
 }
 
+/** JSON.stringify(canonical(match)), without its name when dropName. */
 function matchKey(match: object, dropName: boolean): string {
+  const text = canonicalJson(match, dropName);
+  if (text !== undefined) return text;
   const m = { ...(match as Record<string, unknown>) };
   if (dropName) delete m.name;
   return JSON.stringify(canonical(m));
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
+
+/**
+ * The order in which an object created with `keys` in that order holds them: array indices first,
+ * in numeric order, then the others as inserted.
+ */
+function objectKeyOrder(keys: string[]): string[] {
+  const isIndex = (k: string) => ARRAY_INDEX.test(k) && Number(k) < 4294967295;
+  if (!keys.some(isIndex)) return keys;
+  return [...keys.filter(isIndex).sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isIndex(k))];
+}
+
+/**
+ * JSON.stringify(canonical(v)) written in one pass, for values made of JSON's types only (what the
+ * decoder gives); undefined for anything else (then the two steps are taken).
+ */
+function canonicalJson(v: unknown, dropName = false): string | undefined {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(v);
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (Array.isArray(v)) {
+    let out = '';
+    for (let i = 0; i < v.length; i++) {
+      // Items that JSON cannot write are written as null.
+      const x = v[i] === undefined ? 'null' : canonicalJson(v[i]);
+      if (x === undefined) return undefined;
+      out += i === 0 ? x : `,${x}`;
+    }
+    return `[${out}]`;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const o = v as Record<string, unknown>;
+  let out = '';
+  for (const k of objectKeyOrder(Object.keys(o).sort())) {
+    if (dropName && k === 'name') continue;
+    const x = o[k];
+    if (x === undefined) continue;
+    if (!STRING_MATCH_KEYS.has(k) && (x === false || x === 0 || x === '')) continue;
+    if (Array.isArray(x) && x.length === 0) continue;
+    if (MAP_KEYS.has(k) && typeof x === 'object' && x !== null && Object.keys(x).length === 0) continue;
+    const text = canonicalJson(x);
+    if (text === undefined) return undefined;
+    out += `${out === '' ? '' : ','}${JSON.stringify(k)}:${text}`;
+  }
+  return `{${out}}`;
 }
 
 export type Unused = (rule: string, reason: string) => void;
@@ -94,34 +153,39 @@ export function analyzeHTTPRules(routes: HTTPRoute[], unused: Unused, ineffectiv
   const seen = new Map<string, number>();
   let emptyAt = -1;
   const prefixes: PrefixMatch[] = [];
-  routes.forEach((route, rulen) => {
-    if (route === null) return;
+  // Loops over routes and matches skip holes, as forEach did.
+  for (let rulen = 0; rulen < routes.length; rulen++) {
+    if (!(rulen in routes)) continue;
+    const route = routes[rulen]!;
+    if (route === null) continue;
     const matches = route.match ?? [];
     if (matches.length === 0) {
       if (emptyAt >= 0) unused(httpRouteName(route, rulen), 'only the last rule can have no matches');
       emptyAt = rulen;
-      return;
+      continue;
     }
     let duplicates = 0;
-    matches.forEach((match, matchn) => {
-      if (match === null) return;
+    for (let matchn = 0; matchn < matches.length; matchn++) {
+      if (!(matchn in matches)) continue;
+      const match = matches[matchn]!;
+      if (match === null) continue;
       if (emptyAt >= 0) {
         unused(httpRouteName(route, rulen), 'route without matches defined before');
-        return;
+        continue;
       }
       const key = matchKey(match, true);
       const dup = seen.get(key);
       if (dup !== undefined) {
         ineffective(httpRouteName(route, rulen), httpMatchName(match, matchn), httpRouteName(routes[dup]!, dup));
         duplicates++;
-        return;
+        continue;
       }
       seen.set(key, rulen);
       const p = prefixMatch(route, match, rulen, matchn);
       if (p) prefixes.push(p);
-    });
+    }
     if (duplicates === matches.length) unused(httpRouteName(route, rulen), 'all matches used by prior rules');
-  });
+  }
   for (let i = 0; i < prefixes.length; i++) {
     for (let j = i + 1; j < prefixes.length; j++) {
       const a = prefixes[i]!;

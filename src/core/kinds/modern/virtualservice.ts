@@ -66,8 +66,11 @@ function checkHosts(vs: VirtualServiceSpec, appliesToGateway: boolean, f: Findin
   const hosts = vs.hosts ?? [];
   const sni = hasSniHosts(vs);
   let allValid = true;
-  hosts.forEach((h, i) => {
-    if (h === null) return;
+  // Loops over lists skip holes, as forEach did.
+  for (let i = 0; i < hosts.length; i++) {
+    if (!(i in hosts)) continue;
+    const h = hosts[i]!;
+    if (h === null) continue;
     const e = appliesToGateway ? gatewayHostProblem(sni, h) : wildcardDomainProblem(h);
     if (e !== undefined) {
       if (!isValidIPAddress(h)) {
@@ -78,7 +81,7 @@ function checkHosts(vs: VirtualServiceSpec, appliesToGateway: boolean, f: Findin
       f.problems.push('wildcard host * is not allowed for virtual services bound to the mesh gateway');
       allValid = false;
     }
-  });
+  }
   if (!allValid) return;
   for (let i = 0; i < hosts.length; i++) {
     for (let j = i + 1; j < hosts.length; j++) {
@@ -135,7 +138,8 @@ function checkRoutes(vs: VirtualServiceSpec, f: Findings): void {
   const none = (k: 'http' | 'tcp' | 'tls') => (vs[k] ?? []).length === 0 && !f.bad.has(`spec.${k}`);
   if (none('http') && none('tcp') && none('tls')) f.problems.push('http, tcp or tls must be provided in virtual service');
   const delegate = (vs.hosts ?? []).length === 0;
-  (vs.http ?? []).forEach((h, i) => h !== null && checkHTTPRoute(h, delegate, `spec.http[${i}]`, f));
+  const http = vs.http ?? [];
+  for (let i = 0; i < http.length; i++) if (i in http && http[i] !== null) checkHTTPRoute(http[i]!, delegate, `spec.http[${i}]`, f);
   (vs.tls ?? []).forEach((t, i) => t !== null && checkTLSRoute(t, vs, `spec.tls[${i}]`, f));
   (vs.tcp ?? []).forEach((t, i) => t !== null && checkTCPRoute(t, `spec.tcp[${i}]`, f));
 }
