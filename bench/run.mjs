@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const only = process.argv.slice(2);
-const all = ['startup', 'analysis', 'inject', 'create', 'cluster', 'serve'];
+const all = ['startup', 'analysis', 'inject', 'convert', 'create', 'cluster', 'serve'];
 for (const name of only.length ? only : all) {
   const file = new URL(`./${name}.mjs`, import.meta.url).pathname;
   if (!existsSync(file)) {

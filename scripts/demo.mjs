@@ -69,6 +69,30 @@ spec:
         protocol: tcp
 EOF`;
 
+// Istio 0.3's "Control Egress Traffic" task: an external service, and a RouteRule that sets a
+// timeout on the calls to it.
+const HTTPBIN_CREATE = `cat <<EOF | egressctl create -f -
+kind: EgressRule
+metadata:
+  name: httpbin-egress-rule
+spec:
+  destination:
+    service: httpbin.org
+  ports:
+    - port: 80
+      protocol: http
+---
+kind: RouteRule
+metadata:
+  name: httpbin-timeout-rule
+spec:
+  destination:
+    service: httpbin.org
+  http_req_timeout:
+    simple_timeout:
+      timeout: 3s
+EOF`;
+
 const dir = mkdtempSync(join(tmpdir(), 'egressctl-demo-'));
 const kubeconfig = join(dir, 'kubeconfig');
 const bin = join(dir, 'bin');
@@ -132,6 +156,13 @@ try {
   await step('As YAML', 'egressctl get egressrules -o yaml');
   await step('Clean up, as the task does', 'egressctl delete egressrule wikipedia-range1 wikipedia-range2 wikipedia-range3 wikipedia-range4 wikipedia-range5 -n default');
   await step('Nothing left', 'egressctl get egressrules');
+
+  await step('"Control Egress Traffic": let workloads call httpbin.org, with a 3 s timeout on those calls', HTTPBIN_CREATE);
+  await step('The route rule', 'egressctl get routerules -o wide');
+  await step('Clean up', 'egressctl delete routerule httpbin-timeout-rule && egressctl delete egressrule httpbin-egress-rule');
+
+  await step("Moving to today's Istio: the wikipedia rules as ServiceEntries, stored straight away", 'egressctl convert -f fixtures/seed/wikipedia-rules.yaml | egressctl create -f -');
+  await step('Listed as ServiceEntries', 'egressctl get serviceentries -o wide');
 
   // "Enabling Egress Traffic": the sidecar intercepts only Minikube's cluster range; everything
   // else goes straight out. (The output is what `kubectl apply -f -` would get on a real cluster;

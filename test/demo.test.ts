@@ -12,6 +12,12 @@ test('the demo runs the seed walkthrough end to end and stops its server', () =>
   }
   assert.match(r.stdout, /^\$ cat <<EOF \| egressctl create -f -$/m);
   assert.match(r.stdout, /^        - "-i"\n        - 10\.0\.0\.0\/24$/m);
+  // The egress task's RouteRule, created, listed and deleted.
+  assert.match(r.stdout, /^Created config route-rule\/default\/httpbin-timeout-rule at revision \d+$/m);
+  assert.match(r.stdout, /^httpbin-timeout-rule\s+RouteRule\.v1alpha2\.config\.istio\.io\s+default\s+httpbin\.org\s+0\s+/m);
+  assert.match(r.stdout, /^Deleted config: routerule httpbin-timeout-rule$/m);
+  // The rules carried to today's Istio and stored.
+  assert.match(r.stdout, /^Created config service-entry\/default\/wikipedia-range5 at revision \d+$/m);
   assert.match(r.stdout, /# demo: every step succeeded; the server is stopped/);
   assert.doesNotMatch(r.stdout, /step failed/);
 });

@@ -50,6 +50,7 @@ test('--help, validate, kube-inject and token-authenticated cluster commands do 
     [['validate', '-f', seed], 0, /^5 objects checked: 0 errors, 0 warnings\n$/],
     [['kube-inject', '--help'], 0, /^Usage: egressctl kube-inject/],
     [['kube-inject', '-f', join(root, 'fixtures/samples/sleep-istio-0.2.yaml')], 0, /name: istio-proxy/],
+    [['convert', '-f', seed], 0, /kind: ServiceEntry/],
     [['version'], 0, /^egressctl version /],
     [['get', 'egressrules', '--request-timeout', '1s'], 1, /^$/],
   ];

@@ -141,3 +141,16 @@ test('usage errors exit 2 with the usage line', async () => {
   assert.equal(empty.code, 1);
   assert.match(empty.stderr, /no objects passed to validate/);
 });
+
+test('validate across kinds: the egress task\'s RouteRule warns until an EgressRule opens httpbin.org', async () => {
+  const route = 'kind: RouteRule\nmetadata: {name: httpbin-timeout-rule}\nspec:\n  destination: {service: httpbin.org}\n  httpReqTimeout: {simpleTimeout: {timeout: 3s}}\n';
+  const egress = 'kind: EgressRule\nmetadata: {name: httpbin-egress-rule}\nspec:\n  destination: {service: httpbin.org}\n  ports: [{port: 80, protocol: http}]\n';
+  const alone = await runCli(['validate', '-f', '-'], { stdin: route });
+  assert.equal(alone.code, 0, alone.stderr);
+  assert.equal(alone.stderr, 'warning: <stdin>: document 1 (line 1): RouteRule default/httpbin-timeout-rule sends traffic to the external host "httpbin.org" (spec.destination), but no EgressRule opens it: the sidecar refuses that traffic (add an EgressRule for httpbin.org)\n');
+  assert.equal((await runCli(['validate', '--strict', '-f', '-'], { stdin: route })).code, 1);
+  const both = await runCli(['validate', '-f', '-'], { stdin: `${egress}---\n${route}` });
+  assert.equal(both.code, 0);
+  assert.equal(both.stderr, '');
+  assert.equal(both.stdout, '2 objects checked: 0 errors, 0 warnings\n');
+});

@@ -11,7 +11,6 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import type { Context } from '../commands/common.ts';
 import type { ConfigObject } from '../core/objects.ts';
 import type { KindDescriptor } from '../core/kinds/descriptor.ts';
 import { canonical } from '../core/compare.ts';
@@ -113,7 +112,16 @@ export interface ConnectOptions {
 }
 
 /** Reads the kubeconfig and prepares the connection; sends nothing yet. */
-export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<ClusterClient> {
+/** What connecting needs of a command's run: where it runs, the global flags, and its log. (A command's Context is one.) */
+export interface ConnectContext {
+  io: { env: Record<string, string | undefined>; cwd: string };
+  global: { kubeconfig?: string; context?: string; requestTimeout?: string; verbosity: number };
+  /** Prints a message on stderr when -v is at least `level`. Never passed credentials. */
+  log(level: number, message: string): void;
+  warn(message: string): void;
+}
+
+export async function connect(ctx: ConnectContext, opts: ConnectOptions = {}): Promise<ClusterClient> {
   const { io, global } = ctx;
   const kopts = { kubeconfig: global.kubeconfig, context: global.context, env: io.env, cwd: io.cwd };
   const lite = loadLiteKubeconfig({ ...kopts, warn: ctx.warn });

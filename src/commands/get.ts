@@ -15,6 +15,13 @@ import { DEFAULT_CONCURRENCY, checkRequestTimeout } from './write-flags.ts';
 import { TYPE_HELP, checkNamespaceFlag, checkObjectName, kindOfType, namespaceFlag } from './type-args.ts';
 import { openCluster } from './read-objects.ts';
 
+/** As kubectl: metadata.managedFields (a real server sets them on every write) only with --show-managed-fields. */
+function withoutManagedFields(o: PrintableObject): PrintableObject {
+  if (!('managedFields' in o.metadata)) return o;
+  const { managedFields: _, ...metadata } = o.metadata as PrintableObject['metadata'] & { managedFields?: unknown };
+  return { ...o, metadata };
+}
+
 export interface GetOptions {
   type?: string;
   names: string[];
@@ -24,6 +31,7 @@ export interface GetOptions {
   format: GetFormat;
   chunkSize: number;
   requestTimeout?: string;
+  showManagedFields: boolean;
 }
 
 export function completeGet(raw: Record<string, unknown>, args: string[]): GetOptions {
@@ -36,6 +44,7 @@ export function completeGet(raw: Record<string, unknown>, args: string[]): GetOp
     format: ((raw.output as string | undefined) ?? 'short') as GetFormat,
     chunkSize: (raw.chunkSize as number | undefined) ?? 500,
     requestTimeout: raw.requestTimeout as string | undefined,
+    showManagedFields: raw.showManagedFields === true,
   };
 }
 
@@ -97,7 +106,7 @@ export async function runGet(ctx: Context, o: GetOptions): Promise<void> {
         if (problems.length > 0) ctx.warn(`${r.metadata.namespace}/${r.metadata.name}: the stored spec is not a valid ${kind.kind}: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
       }
     }
-    io.stdout.write(printer.print(sorted));
+    io.stdout.write(printer.print(o.showManagedFields ? sorted : sorted.map(withoutManagedFields)));
   }
   if (failures > 0) throw new AlreadyReported(1);
 }
@@ -111,7 +120,8 @@ export function registerGet(program: Command, io: IO): void {
     .option('-o, --output <format>', `output format: ${GET_FORMATS.join(', ')} (default short)`)
     .option('-A, --all-namespaces', 'list the objects of every namespace')
     .option('-l, --selector <selector>', 'label selector, e.g. app=web,tier!=db')
-    .option('--chunk-size <n>', 'read lists in pages of this many objects (0: one request)', parseIntFlag('--chunk-size'));
+    .option('--chunk-size <n>', 'read lists in pages of this many objects (0: one request)', parseIntFlag('--chunk-size'))
+    .option('--show-managed-fields', 'with -o yaml or json, keep metadata.managedFields (left out by default, as kubectl does)');
   addGlobalOptions(cmd, { cluster: true });
   cmd.addHelpText(
     'after',

@@ -12,6 +12,7 @@
 
 import { isCidrService, isBareIPv4, protocolGroup, type EgressRulePort, type EgressRuleSpec } from './kinds/egressrule.ts';
 import { analyzeRouting, type AnalysisObject } from './analysis-routing.ts';
+import { analyzeModern } from './analysis-modern.ts';
 import { formatCidr, lastAddress, parseCidr } from './cidr.ts';
 import type { Place, Problem } from './errors.ts';
 
@@ -139,7 +140,7 @@ export function analyzeRules(rules: readonly RuleSummary[]): Problem[] {
 
 export type { AnalysisObject } from './analysis-routing.ts';
 
-/** Every warning across objects of every kind: the EgressRule analysis above, then routing across kinds. */
+/** Every warning across objects of every kind: the EgressRule analysis above, routing across the 0.x kinds, and today's kinds. */
 export function analyzeObjects(objects: readonly AnalysisObject[]): Problem[] {
   const rules: RuleSummary[] = [];
   for (const o of objects) {
@@ -147,5 +148,5 @@ export function analyzeObjects(objects: readonly AnalysisObject[]): Problem[] {
     const spec = o.spec as EgressRuleSpec;
     rules.push({ namespace: o.namespace, name: o.name, service: spec.destination.service, ports: spec.ports, place: o.place });
   }
-  return [...analyzeRules(rules), ...analyzeRouting(objects)];
+  return [...analyzeRules(rules), ...analyzeRouting(objects), ...analyzeModern(objects)];
 }

@@ -60,21 +60,17 @@ export function compiledMeshDefaults(): MeshConfig {
  * 0.4.0). istioctl 0.4 always read that ConfigMap, so it never used the compiled-in values alone.
  */
 export function defaultMeshConfig(): MeshConfig {
+  const compiled = compiledMeshDefaults();
   return {
-    proxyListenPort: 15001,
+    ...compiled,
     defaultConfig: {
-      configPath: '/etc/istio/proxy',
-      binaryPath: '/usr/local/bin/envoy',
-      serviceCluster: 'istio-proxy',
+      ...compiled.defaultConfig,
       drainDuration: '45s',
       parentShutdownDuration: '1m0s',
       discoveryAddress: 'istio-pilot.istio-system:15003',
-      discoveryRefreshDelay: '1s',
       zipkinAddress: 'zipkin.istio-system:9411',
       connectTimeout: '10s',
       statsdUdpAddress: 'istio-mixer.istio-system:9125',
-      proxyAdminPort: 15000,
-      controlPlaneAuthPolicy: 'NONE',
     },
   };
 }

@@ -308,7 +308,7 @@ export interface SourceDocument {
 }
 
 export function documentPlace(d: SourceDocument): Place {
-  return { source: d.source, document: d.doc.index || undefined, line: d.doc.line, item: d.item };
+  return { source: d.source, document: d.doc.index || undefined, line: d.doc.line || undefined, item: d.item };
 }
 
 function isListObject(v: unknown): v is { kind: string; items: unknown[] } {

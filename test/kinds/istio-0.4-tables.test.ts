@@ -63,3 +63,19 @@ for (const c of cases.filter((x) => x.skip === undefined)) {
     }
   });
 }
+
+// The same cases through `egressctl validate` itself (the program, in process): each spec as a
+// document of its kind, the same verdict as Istio 0.4.0's tables, and Istio's errors among ours.
+import { runCli } from '../helpers/run.ts';
+
+test('every case through egressctl validate: the same verdict (exit 0 or 1) and Istio\'s errors printed', async () => {
+  let checked = 0;
+  for (const c of cases.filter((x) => x.skip === undefined)) {
+    const doc = yaml.dump({ apiVersion: 'config.istio.io/v1alpha2', kind: c.kind, metadata: { name: 'case' }, spec: c.spec ?? null });
+    const r = await runCli(['validate', '-f', '-'], { stdin: doc });
+    assert.equal(r.code, c.valid ? 0 : 1, `${c.test}: ${c.name}\n${r.stderr}`);
+    for (const e of c.istioErrors ?? []) assert.ok(r.stderr.includes(`: ${e}`), `${c.test}: ${c.name}: "${e}" not in\n${r.stderr}`);
+    checked++;
+  }
+  assert.equal(checked, 120);
+});

@@ -4,9 +4,9 @@
 // Added here: strict IPv4 parsing, type checks, and unknown fields named. (Metadata is checked
 // for every kind alike, in core/objects.ts.)
 
-import { parseCidr, parseIPv4 } from '../cidr.ts';
+import { parseIPv4 } from '../cidr.ts';
+import { checkServiceName04, isCidrService } from './istio-service.ts';
 import { isObject, readFields, readStringMap, show } from '../fields.ts';
-import { isDNS1123Label } from '../names.ts';
 import type { ConfigObject } from '../objects.ts';
 import { dig, objectFieldCell, type KindDescriptor } from './descriptor.ts';
 
@@ -37,32 +37,7 @@ export function protocolGroup(protocol: string): 'HTTP' | 'TCP' | undefined {
   return undefined;
 }
 
-/** Istio 0.4 ValidateFQDN. */
-export function checkFQDN(fqdn: string): string | undefined {
-  if (fqdn.length > 255) return `domain name "${fqdn}" too long (max 255)`;
-  if (fqdn.length === 0) return 'empty domain name not allowed';
-  for (const label of fqdn.split('.')) {
-    if (!isDNS1123Label(label)) return `domain name "${fqdn}" invalid (label "${label}" invalid)`;
-  }
-  return undefined;
-}
-
-/** Istio 0.4 ValidateEgressRuleDomain: a leading `*` (then a `.` or `-`) is dropped; `*` alone matches all. */
-export function checkEgressDomain(domain: string): string | undefined {
-  if (domain.length === 0) return 'domain must not be empty string';
-  let d = domain;
-  if (d[0] === '*') {
-    if (d.length === 1) return undefined;
-    d = d.slice(1);
-    if (d[0] === '.' || d[0] === '-') d = d.slice(1);
-  }
-  return checkFQDN(d);
-}
-
-/** True when `service` is written as a CIDR block (Istio 0.4: exactly one `/`). */
-export function isCidrService(service: string): boolean {
-  return service.indexOf('/') >= 0 && service.indexOf('/') === service.lastIndexOf('/');
-}
+export { isCidrService } from './istio-service.ts';
 
 const SPEC_FIELDS = { destination: 'destination', ports: 'ports', use_egress_proxy: 'useEgressProxy', useEgressProxy: 'useEgressProxy' };
 const DESTINATION_FIELDS = { name: 'name', namespace: 'namespace', domain: 'domain', service: 'service', labels: 'labels' };
@@ -102,15 +77,7 @@ export function checkEgressRuleSpec(spec: unknown): { spec?: EgressRuleSpec; pro
 
   // 2. service: a CIDR block when it has exactly one '/', otherwise a domain.
   const cidrService = isCidrService(service);
-  if (destination !== undefined && destination !== null && isObject(destination)) {
-    if (cidrService) {
-      const r = parseCidr(service);
-      if (!r.ok) problems.push(r.error);
-    } else {
-      const err = checkEgressDomain(service);
-      if (err) problems.push(err);
-    }
-  }
+  if (destination !== undefined && destination !== null && isObject(destination)) problems.push(...checkServiceName04(service));
 
   // 3-5. ports
   const ports: EgressRulePort[] = [];

@@ -50,7 +50,6 @@
 
 import ipaddr from 'ipaddr.js';
 import { parseCidr, parseIPv4 } from '../cidr.ts';
-import { isCidrService } from './egressrule.ts';
 import { absent, fieldTable, isObject, readFields, show } from '../fields.ts';
 import { isDNS1123Label } from '../names.ts';
 
@@ -427,6 +426,11 @@ export function checkTags(labels: Record<string, string> | undefined, path: stri
     if (!TAG.test(labels![k]!)) out.push(at(`invalid tag value: ${goQuote(labels![k]!)}`, mapPath(path, k)));
   }
   return out;
+}
+
+/** True when `service` is written as a CIDR block (Istio 0.4: exactly one `/`). */
+export function isCidrService(service: string): boolean {
+  return service.indexOf('/') >= 0 && service.indexOf('/') === service.lastIndexOf('/');
 }
 
 /** ValidateFQDN of 0.4: the length checks and the label check both run (two errors for ""). */
