@@ -231,9 +231,16 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * What every spawned CLI gets, so that tests write nothing outside the tree and their temporary
+ * directories: the V8 code cache in .cache/test-code-cache instead of ~/.cache/egressctl (kept
+ * across runs; scripts/test.mjs sets the same). A test's own env wins (process.test.ts sets '').
+ */
+export const HERMETIC_ENV: Record<string, string> = { EGRESSCTL_CACHE_DIR: process.env.EGRESSCTL_CACHE_DIR || join(ROOT, '.cache', 'test-code-cache') };
+
 function run(cmd: string, args: string[], opts: { input?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...(opts.env ?? {}) }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...HERMETIC_ENV, ...(opts.env ?? {}) }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
