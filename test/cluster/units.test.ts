@@ -4,8 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { runCli } from '../helpers/run.ts';
@@ -25,6 +24,7 @@ import { ApiError, describeError } from '../../src/cluster/errors.ts';
 import { DEFAULT_RETRY, Transport, redactHeaders } from '../../src/cluster/transport.ts';
 import { retryPolicy } from '../../src/cluster/client.ts';
 import { makeContext } from '../../src/commands/common.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 describe('usage: exit 2 with the usage line, before any I/O', () => {
   const cases: Array<[string[], RegExp]> = [
@@ -151,7 +151,7 @@ test('errors as kubectl words them', () => {
 });
 
 describe('kubeconfig', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'egressctl-kc-'));
+  const dir = tempDir('egressctl-kc-');
   const a = join(dir, 'a');
   const b = join(dir, 'b');
   writeFileSync(a, 'clusters: [{name: c1, cluster: {server: "https://one:6443", certificate-authority: ca.pem}}]\nusers: [{name: u1, user: {token: secret-token}}]\ncontexts: [{name: x1, context: {cluster: c1, user: u1, namespace: team}}]\ncurrent-context: x1\n');
@@ -253,7 +253,7 @@ describe('transport', () => {
       res.writeHead(503).end();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const dir = mkdtempSync(join(tmpdir(), 'egressctl-retry-'));
+    const dir = tempDir('egressctl-retry-');
     try {
       const kubeconfig = join(dir, 'kubeconfig');
       writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:${(server.address() as { port: number }).port}"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`);
