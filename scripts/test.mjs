@@ -14,7 +14,7 @@
 // kubectl gets a HOME and cache of the server's (test/helpers); temporary files go to a directory
 // of this run's ($TMPDIR for every process), removed at the end; anything left in it is a leak
 // and fails the run.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,8 +83,10 @@ function start(argv, opts) {
   return { child, exited };
 }
 
+// Only files that use the helper (test/helpers/cluster.ts) use the real server.
+const usesServers = files.some((f) => readFileSync(f, 'utf8').includes('helpers/cluster.ts'));
 let holder;
-if (kinds.includes('kube-apiserver')) {
+if (kinds.includes('kube-apiserver') && usesServers) {
   env.EGRESSCTL_TEST_KUBE_APISERVER = join(runDir, 'kube-apiserver.json');
   // Its stdin is our pipe: if this runner dies, the server stops too.
   holder = start(['--import', 'tsx', 'test/helpers/shared-kube-apiserver.ts', env.EGRESSCTL_TEST_KUBE_APISERVER], { stdio: ['pipe', 'inherit', 'inherit'] });
