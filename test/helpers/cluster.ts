@@ -16,23 +16,23 @@
 // SIGKILL and restarts on --data): c.serve is then the TestServer of test/helpers/server.ts.
 //
 // Servers: every serve suite gets its own `egressctl serve` (it starts in ~0.2 s). The real server
-// takes ~3.5 s to start and ~280 MB, so it is shared: scripts/test.mjs starts one for the whole run
-// (test/helpers/shared-kube-apiserver.ts) and suites take turns on it (a lock; each suite starts
-// from the server's initial state, see reset()). A file run on its own (node --test FILE) starts
-// one real server for the file instead.
+// takes ~3.5 s to start and ~280 MB, so it is shared: scripts/test.mjs starts a few for the whole
+// run (test/helpers/shared-kube-apiserver.ts) and each suite holds one while it runs (a lock per
+// server; a suite starts from the server's initial state, see reset()). A file run on its own
+// (node --test FILE) starts one real server for the file instead.
 import { after, before, describe } from 'node:test';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { STORED_KINDS } from '../../src/core/kinds/registry.ts';
 import { egressctl as runEgressctl, kubectl as kubectlOnServe, request as rawRequest, startServer, type RawResponse, type RunResult, type StartOptions, type TestServer } from './server.ts';
-import { BASELINE_RESOURCES, baselineOf, kubeApiserverSkipReason, kubectl as kubectlOnKubeApiserver, readAuditLog, startKubeApiserver, type KubeApiserver, type LoggedRequest } from './kube-apiserver.ts';
+import { BASELINE_RESOURCES, baselineOf, kindCrd, kubeApiserverSkipReason, restoreCrds, kubectl as kubectlOnKubeApiserver, readAuditLog, startKubeApiserver, type KubeApiserver, type LoggedRequest } from './kube-apiserver.ts';
 
 export type ServerKind = 'serve' | 'kube-apiserver';
 
 /** The environment variable that chooses the servers: serve, kube-apiserver or both. */
 export const SERVER_ENV = 'EGRESSCTL_TEST_SERVER';
-/** Set by scripts/test.mjs: the file that describes the run's shared kube-apiserver (shared-kube-apiserver.ts). */
+/** Set by scripts/test.mjs: the files that describe the run's shared kube-apiservers (shared-kube-apiserver.ts), ':'-separated. */
 export const SHARED_ENV = 'EGRESSCTL_TEST_KUBE_APISERVER';
 
 /**
@@ -98,6 +98,14 @@ export class Cluster {
 
   constructor(readonly kind: ServerKind, private readonly opts: ClusterOptions = {}) {}
 
+  /**
+   * The service IP range: serve's --service-cidr (the suite's, default 10.96.0.0/12), or the real
+   * server's --service-cluster-ip-range (the program's default, the same).
+   */
+  get serviceCidr(): string {
+    return (this.kind === 'serve' && this.opts.serve?.serviceCidr) || '10.96.0.0/12';
+  }
+
   /** serve's test-only features (faults, the request log's admin calls, kill and restart). Only in onServe() suites and `kind === 'serve'`. */
   get serve(): TestServer {
     if (!this.#serve) throw new Error(`c.serve: this suite runs on ${this.kind}, which has no test-only features`);
@@ -147,12 +155,16 @@ export class Cluster {
    * Back to the state the suite started from: every object of every kind egressctl can store is
    * deleted, in every namespace, and so are the namespaces, nodes, ConfigMaps and Services that were
    * not there at the start (a namespace is finalized at once: the real server has no namespace
-   * controller to do it). The pod-range nodes of `podCidrs` are made again.
+   * controller to do it). A CRD a test deleted is made again; so are the nodes of `podCidrs`.
    */
   async reset(): Promise<void> {
+    // A CRD a test deleted (the real server lets one be deleted) comes back.
+    const crds = new Map<string, any>((await this.get('/apis/apiextensions.k8s.io/v1/customresourcedefinitions')).items.map((c: any) => [c.metadata.name, c]));
+    const lost = this.kind === 'kube-apiserver' && !this.opts.withoutCrds ? STORED_KINDS.filter((k) => !crds.get(`${k.plural}.${k.group}`) || crds.get(`${k.plural}.${k.group}`).metadata.deletionTimestamp) : [];
     for (const k of STORED_KINDS) {
+      if (lost.includes(k)) continue;
       const r = await this.request('GET', `/apis/${k.group}/${k.version}/${k.plural}`);
-      if (r.status === 404) continue; // no CRD (withoutCrds)
+      if (r.status === 404) continue; // a withoutCrds server
       if (r.status !== 200) throw new Error(`GET /apis/${k.group}/${k.version}/${k.plural}: ${r.status} ${r.body}`);
       for (const ns of new Set<string>(r.json().items.map((o: any) => o.metadata.namespace))) {
         await this.must('DELETE', `/apis/${k.group}/${k.version}/namespaces/${ns}/${k.plural}`);
@@ -166,6 +178,7 @@ export class Cluster {
         if (plural === 'namespaces') await this.finalizeNamespace(o.metadata.name);
       }
     }
+    if (lost.length) await restoreCrds(this.#real!, lost.map(kindCrd));
     if (this.kind === 'kube-apiserver') await this.createNodes();
   }
 
@@ -319,8 +332,7 @@ async function takeKubeApiserver(): Promise<{ server: KubeApiserver; baseline: S
     const o = await own;
     return { ...o, release: () => {} };
   }
-  const info = await sharedInfo(infoFile);
-  const release = await lock(`${infoFile}.lock`);
+  const { info, release } = await takeShared(infoFile.split(delimiter));
   let auditOffset = 0;
   const server: KubeApiserver = {
     url: info.url,
@@ -345,23 +357,33 @@ async function takeKubeApiserver(): Promise<{ server: KubeApiserver; baseline: S
   return { server, baseline: new Set(info.baseline), release };
 }
 
-/** Waits for the shared server's description (written once it is up, or with the error that stopped it). */
-async function sharedInfo(file: string): Promise<SharedInfo> {
-  const deadline = Date.now() + 180_000;
+/**
+ * Takes the first of the run's servers that is up and free, waiting for one. Each server's
+ * description is written once it is up (or with the error that stopped it); a server is held
+ * through a lock beside its description.
+ */
+async function takeShared(files: string[]): Promise<{ info: SharedInfo; release: () => void }> {
+  const deadline = Date.now() + 600_000;
   for (;;) {
-    let text: string | undefined;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    const errors: string[] = [];
+    for (const file of files) {
+      let info: SharedInfo;
+      try {
+        info = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // still starting
+        throw e;
+      }
+      if (info.error) {
+        errors.push(info.error);
+        continue;
+      }
+      const release = tryLock(`${file}.lock`);
+      if (release) return { info, release };
     }
-    if (text !== undefined) {
-      const info = JSON.parse(text) as SharedInfo;
-      if (info.error) throw new Error(`the run's kube-apiserver did not start: ${info.error}`);
-      return info;
-    }
-    if (Date.now() > deadline) throw new Error(`the run's kube-apiserver was not up within 180 s (${file})`);
-    await sleep(50);
+    if (errors.length === files.length) throw new Error(`the run's kube-apiserver did not start: ${errors[0]}`);
+    if (Date.now() > deadline) throw new Error(`no kube-apiserver of the run was free within 600 s (${files.join(', ')})`);
+    await sleep(25);
   }
 }
 
@@ -375,28 +397,26 @@ function alive(pid: number): boolean {
 }
 
 /**
- * An exclusive lock between the run's test processes: a directory holding the owner's pid. A lock
- * whose owner died is taken over; a process that exits gives back the lock it holds.
+ * An exclusive lock between the run's test processes: a directory holding the owner's pid, or
+ * undefined when another process holds it. A lock whose owner died is taken over; a process that
+ * exits gives back the lock it holds.
  */
-async function lock(path: string): Promise<() => void> {
-  for (;;) {
+function tryLock(path: string): (() => void) | undefined {
+  try {
+    mkdirSync(path);
+    writeFileSync(join(path, 'pid'), String(process.pid));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    let owner: number | undefined;
     try {
-      mkdirSync(path);
-      writeFileSync(join(path, 'pid'), String(process.pid));
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      let owner: number | undefined;
-      try {
-        owner = Number(readFileSync(join(path, 'pid'), 'utf8')) || undefined;
-      } catch {
-        // Being taken right now: the pid is written just after the directory.
-      }
-      // No pid for a while: its owner died between the two steps.
-      const orphan = owner === undefined && Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10_000;
-      if ((owner && !alive(owner)) || orphan) rmSync(path, { recursive: true, force: true });
-      else await sleep(25);
+      owner = Number(readFileSync(join(path, 'pid'), 'utf8')) || undefined;
+    } catch {
+      // Being taken right now: the pid is written just after the directory.
     }
+    // No pid for a while: its owner died between the two steps.
+    const orphan = owner === undefined && Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10_000;
+    if ((owner && !alive(owner)) || orphan) rmSync(path, { recursive: true, force: true });
+    return undefined;
   }
   const release = () => {
     process.off('exit', release);

@@ -256,6 +256,19 @@ export async function baselineOf(server: { get(path: string): Promise<any> }): P
 /** Core resources tests create (kube-inject's ConfigMap and nodes, namespaces) that reset() (test/helpers/cluster.ts) removes; namespaces last. */
 export const BASELINE_RESOURCES = ['configmaps', 'services', 'nodes', 'namespaces'];
 
+/** Creates CRDs again that were deleted: waits until the old ones are gone (their objects removed), then registerCrds. */
+export async function restoreCrds(server: KubeApiserver, crds: object[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const crd of crds as any[]) {
+    const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`;
+    while ((await request(server, 'GET', path)).status !== 404) {
+      if (Date.now() > deadline) throw new Error(`CRD ${crd.metadata.name} still being deleted after ${timeoutMs} ms`);
+      await sleep(100);
+    }
+  }
+  await registerCrds(server, crds, timeoutMs);
+}
+
 /**
  * The first write of a custom resource after start takes about 2 s (measured: every kind, once; the
  * server's first write of a ConfigMap does not), so one dry-run create is sent here and tests see
@@ -312,7 +325,11 @@ export function kubectl(server: Pick<KubeApiserver, 'kubeconfig' | 'dir'>, args:
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolvePromise({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? (signal ? 128 : 1), stdout, stderr: signal === 'SIGKILL' ? `${stderr}\n(killed after 60 s)` : stderr });
+    });
     child.stdin.on('error', () => {});
     child.stdin.end(input ?? '');
   });

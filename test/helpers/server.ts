@@ -246,11 +246,19 @@ function run(cmd: string, args: string[], opts: { input?: string; env?: Record<s
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolvePromise({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    // A command that never ends (kubectl waiting for a namespace no controller removes) fails its
+    // test after a minute instead of hanging the run.
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? (signal ? 128 : 1), stdout, stderr: signal === 'SIGKILL' ? `${stderr}\n(killed after ${RUN_TIMEOUT_MS / 1000} s)` : stderr });
+    });
     child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }
+
+const RUN_TIMEOUT_MS = 60_000;
 
 /** kubectl with the server's kubeconfig and a cache directory of its own (discovery caches would leak between servers). */
 export function kubectl(server: TestServer, args: string[], input?: string): Promise<RunResult> {
