@@ -65,7 +65,7 @@ const MIXED = [EGRESS, TIMEOUT, REVIEWS, POLICY].join('---\n');
 
 forEachServer('RouteRule, DestinationPolicy and mixed streams', (server) => {
   beforeEach(async () => {
-    await server.egressctl(['delete', '-f', '-', '--ignore-not-found'], { input: MIXED });
+    await server.reset();
     await server.clearRequests();
   });
 
