@@ -9,10 +9,11 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { ensureBuilt, type BuildResult } from '../../scripts/kube-apiserver.mjs';
+import { ensureBuilt, kindCrd, registerCrds as registerCrdsWith, type BuildResult } from '../../scripts/kube-apiserver.mjs';
+
+export { kindCrd };
 import { ROOT, request, type RunResult } from './server.ts';
 import { STORED_KINDS } from '../../src/core/kinds/registry.ts';
-import type { KindDescriptor } from '../../src/core/kinds/descriptor.ts';
 
 export interface KubeApiserver {
   url: string;
@@ -87,37 +88,6 @@ export interface KubeApiserverOptions {
   serviceClusterIpRange?: string;
   /** More flags for the program (any kube-apiserver flag). */
   args?: string[];
-}
-
-/**
- * The CRD of one kind of egressctl's registry: its version served and stored, its readVersions
- * served too (not stored), each with a spec that keeps every field (apiextensions.k8s.io/v1
- * requires a schema; Istio 0.x's CRDs had none, and egressctl validates specs itself). Names and
- * categories as `egressctl serve` registers them (src/server/resources.ts).
- */
-export function kindCrd(k: KindDescriptor): object {
-  const schema = { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } };
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${k.plural}.${k.group}`, labels: { istio: 'core' } },
-    spec: {
-      group: k.group,
-      scope: 'Namespaced',
-      names: {
-        plural: k.plural,
-        singular: k.singular,
-        kind: k.kind,
-        listKind: `${k.kind}List`,
-        ...(k.shortNames?.length ? { shortNames: [...k.shortNames] } : {}),
-        categories: ['istio-io', `${k.group.split('.')[0]}-istio-io`],
-      },
-      versions: [
-        { name: k.version, served: true, storage: true, schema },
-        ...(k.readVersions ?? []).map((v) => ({ name: v, served: true, storage: false, schema })),
-      ],
-    },
-  };
 }
 
 /** The CRDs of every kind egressctl can store (the kind registry's STORED_KINDS). */
@@ -284,32 +254,11 @@ async function warmUp(server: KubeApiserver, crds: object[]): Promise<void> {
 }
 
 /**
- * Creates the CRDs, then waits until each is Established, its group/version's discovery document
- * lists it (clients that discover before they act see it too) and a list of it answers.
+ * Creates the CRDs, then waits until each is Established, discovered and listable
+ * (scripts/kube-apiserver.mjs, which `npm run demo -- --server kube-apiserver` uses too).
  */
-export async function registerCrds(server: KubeApiserver, crds: object[], timeoutMs = 60_000): Promise<void> {
-  const base = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
-  for (const crd of crds) {
-    const r = await request(server, 'POST', base, { body: crd });
-    if (r.status !== 201) throw new Error(`POST ${base} (${(crd as any)?.metadata?.name}): ${r.status} ${r.body}`);
-  }
-  const deadline = Date.now() + timeoutMs;
-  for (const crd of crds as any[]) {
-    const name: string = crd.metadata.name;
-    const version = crd.spec.versions.find((v: any) => v.served)?.name;
-    const discovery = `/apis/${crd.spec.group}/${version}`;
-    for (;;) {
-      const got = await request(server, 'GET', `${base}/${name}`);
-      const established = got.status === 200 && (got.json().status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True');
-      const d = established ? await request(server, 'GET', discovery) : undefined;
-      // A list answers 429 "storage is (re)initializing" for a while after that (the resource's watch
-      // cache is filling); tests start once it answers.
-      const listed = d?.status === 200 && d.json().resources?.some((res: any) => res.name === crd.spec.names.plural) ? await request(server, 'GET', `${discovery}/${crd.spec.names.plural}?limit=1`) : undefined;
-      if (listed?.status === 200) break;
-      if (Date.now() > deadline) throw new Error(`CRD ${name} not Established and discovered within ${timeoutMs} ms (last: ${got.status} ${got.body.slice(0, 500)})`);
-      await sleep(100);
-    }
-  }
+export function registerCrds(server: KubeApiserver, crds: object[], timeoutMs = 60_000): Promise<void> {
+  return registerCrdsWith((method, path, body) => request(server, method, path, body === undefined ? {} : { body }), crds, timeoutMs);
 }
 
 /** The real kubectl against the server, with a cache directory and HOME of its own (discovery caches would leak between servers). */
