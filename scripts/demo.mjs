@@ -150,7 +150,8 @@ async function startKubeApiserver() {
   const { ensureBuilt, kindCrd, kubernetesVersion, registerCrds } = await import('./kube-apiserver.mjs');
   const b = ensureBuilt({ quiet: true, log: (line) => process.stderr.write(`${line}\n`) });
   if (b.status !== 'cached' && b.status !== 'built') throw new Error(`the real kube-apiserver cannot be had here: ${b.reason}`);
-  const child = spawn(b.path, ['--kubeconfig-out', kubeconfig], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // --allow-privileged as on kubeadm's clusters: istio-init and the 0.x sidecar run privileged.
+  const child = spawn(b.path, ['--kubeconfig-out', kubeconfig, '--allow-privileged=true'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise((resolvePromise, reject) => {
     let out = '';
     let err = '';
@@ -227,10 +228,24 @@ try {
   await step('Listed as ServiceEntries', 'egressctl get serviceentries -o wide');
 
   // "Enabling Egress Traffic": the sidecar intercepts only Minikube's cluster range; everything
-  // else goes straight out. (The output is what `kubectl apply -f -` would get on a real cluster;
-  // egressctl serve serves Istio config, not Deployments, and the real kube-apiserver runs no pods,
-  // so it is shown rather than applied.)
+  // else goes straight out. First the injected manifest, then the seed's own command, which pipes
+  // it into `kubectl apply` (egressctl serve holds Services and Deployments, extensions/v1beta1
+  // too; the real kube-apiserver stores them, and runs no pods), and the Deployment as the server
+  // stored it. Without kubectl on PATH, the manifest only.
   await step('Inject the sidecar into the sleep sample so that it intercepts only 10.0.0.0/24 (Minikube)', 'egressctl kube-inject -f fixtures/samples/sleep-istio-0.2.yaml --includeIPRanges=10.0.0.1/24');
+  if (spawnSync('sh', ['-c', 'command -v kubectl'], { env }).status === 0) {
+    if (which === 'serve') {
+      await step('Apply it, as the task does', 'egressctl kube-inject -f fixtures/samples/sleep-istio-0.2.yaml --includeIPRanges=10.0.0.1/24 | kubectl apply -f -');
+    } else {
+      // Kubernetes stopped serving extensions/v1beta1 Deployments in 1.16, so the 0.2 sample cannot
+      // be applied to this server (kubectl: no matches for kind "Deployment" in version
+      // "extensions/v1beta1"); today's sleep sample (apps/v1) is injected and applied instead.
+      await step('Apply it, as the task does (today\'s sleep sample: this Kubernetes no longer serves the 0.2 sample\'s extensions/v1beta1)', 'egressctl kube-inject -f fixtures/samples/sleep-istio-current.yaml --includeIPRanges=10.0.0.1/24 | kubectl apply -f -');
+    }
+    await step('The Deployment has the sidecar, and the init container the range', `kubectl get deployment sleep -o jsonpath='{range .spec.template.spec.containers[*]}{.name}{"\\n"}{end}{.spec.template.spec.initContainers[0].args}{"\\n"}'`);
+  } else {
+    process.stdout.write(`\n${dim('# kubectl is not on PATH: the injected manifest is shown, not applied')}\n`);
+  }
   await step('A range with a typo is refused before anything is written', 'egressctl kube-inject -f fixtures/samples/sleep-istio-0.2.yaml --includeIPRanges=10.0.0/24', { accept: (r) => r.code === 1 && r.stdout === '' && /10\.0\.0\/24 is not a valid CIDR block/.test(r.stderr) });
   await step('The rules checked offline, with every problem at its place', 'egressctl validate -f fixtures/seed/wikipedia-rules.yaml');
 } catch (e) {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chosenServers } from './helpers/cluster.ts';
+import { hasKubectl } from './helpers/server.ts';
 
 for (const server of chosenServers()) {
   test(`the demo runs the seed walkthrough end to end and stops its server [${server}]`, () => {
@@ -16,6 +17,12 @@ for (const server of chosenServers()) {
     }
     assert.match(r.stdout, /^\$ cat <<EOF \| egressctl create -f -$/m);
     assert.match(r.stdout, /^        - "-i"\n        - 10\.0\.0\.0\/24$/m);
+    if (hasKubectl()) {
+      // The injected sleep sample applied with kubectl: the 0.2 sample (extensions/v1beta1) on serve;
+      // today's (apps/v1) on the real server, which no longer serves extensions/v1beta1.
+      assert.match(r.stdout, server === 'serve' ? /^deployment\.extensions\/sleep created$/m : /^deployment\.apps\/sleep created$/m);
+      assert.match(r.stdout, /^sleep\nistio-proxy\n\["-p","15001","-u","1337","-i","10\.0\.0\.0\/24"\]$/m);
+    }
     // The egress task's RouteRule, created, listed and deleted.
     assert.match(r.stdout, /^Created config route-rule\/default\/httpbin-timeout-rule at revision \d+$/m);
     assert.match(r.stdout, /^httpbin-timeout-rule\s+RouteRule\.v1alpha2\.config\.istio\.io\s+default\s+httpbin\.org\s+0\s+/m);

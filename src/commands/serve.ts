@@ -11,13 +11,14 @@ export function registerServe(program: Command, io: IO): void {
     .usage('[flags]')
     .option('--listen <host:port>', 'address to listen on (port 0 = any free port)', '127.0.0.1:0')
     .option('--data <dir>', 'keep the state (and the generated certificates) in this directory; default: memory only')
-    .option('--kubeconfig-out <file>', 'write the kubeconfig for this server here (mode 0600; context egressctl-local); default: DIR/kubeconfig with --data DIR, else a temporary file removed when the server stops')
+    .option('--kubeconfig-out <file>', 'write the kubeconfig for this server here (mode 0600; context egressctl-local, made current; an existing kubeconfig keeps its other entries, as kind merges); default: DIR/kubeconfig with --data DIR, else a temporary file removed when the server stops')
     .option('--tls-cert <file>', 'serving certificate (PEM, may include the chain); default: one made with openssl')
     .option('--tls-key <file>', 'private key of --tls-cert (PEM)')
     .option('--token <token>', 'bearer token clients must send (default: a random one, written to the kubeconfig)')
     .option('--insecure-http', 'serve plain HTTP without authentication (loopback only)', false)
     .option('--pod-cidrs <list>', 'comma-separated pod CIDRs, one node per block (spec.podCIDR/podCIDRs); default: one node without')
     .option('--service-cidr <cidr>', 'the service IP range (ServiceCIDR, and the range named in Service allocation errors)', '10.96.0.0/12')
+    .option('--recover-data', 'start even if part of --data cannot be read: keep a copy of each damaged file (FILE.damaged-TIME) and drop what cannot be read, saying what', false)
     .option('--without-crds', 'start without the Istio CRDs (a cluster where Istio is not installed)', false)
     .option('--fault-injection', 'enable the /_egressctl/faults and /_egressctl/requests test endpoints', false);
   addGlobalOptions(cmd, { cluster: false });
@@ -52,6 +53,7 @@ Examples:
       serviceCidr: raw.serviceCidr as string,
       withoutCrds: raw.withoutCrds === true,
       faultInjection: raw.faultInjection === true,
+      recoverData: raw.recoverData === true,
       verbosity: ctx.global.verbosity,
     }, io);
   });

@@ -1,18 +1,18 @@
 // The objects a fresh cluster has (namespaces, the `kubernetes` Service, nodes, the ServiceCIDR,
-// the Istio CRDs) and the type-specific rules for Services and Namespaces.
+// the Istio CRDs) and the type-specific rules for Namespaces.
 import { isIP } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { formatCidr, formatIPv4, lastAddress, parseCidr, parseIPv4, type Cidr } from '../core/cidr.ts';
+import { formatCidr, formatIPv4, parseCidr, type Cidr } from '../core/cidr.ts';
+import { SERVICES_KEY } from './services.ts';
+import { ensureDefaultServiceAccount } from './prepare.ts';
 import { UsageError } from '../core/errors.ts';
-import { errors } from './status.ts';
 import { CRD_TYPE, ISTIO_TYPES, SERVICE_CIDR_TYPE, typeKey, type ResourceType } from './resources.ts';
 import { now } from './objects.ts';
 import type { Obj, Store } from './store.ts';
 
 export const NAMESPACES_KEY = '/namespaces';
-export const SERVICES_KEY = '/services';
 export const NODES_KEY = '/nodes';
-export const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'istio-system'];
+export const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'istio-system'];
 /** Namespaces kube-apiserver refuses to delete. */
 export const UNDELETABLE = new Set(['default', 'kube-system', 'kube-public']);
 
@@ -58,7 +58,8 @@ function meta(name: string, extra: Obj = {}): Obj {
   return { name, uid: randomUUID(), creationTimestamp: now(), ...extra };
 }
 
-function crdObject(t: ResourceType, ts: string): Obj {
+/** The CustomResourceDefinition serve installs for an Istio kind (test/conformance installs the same on the real server). */
+export function crdObject(t: ResourceType, ts: string): Obj {
   const names = { kind: t.kind, listKind: t.listKind, plural: t.plural, singular: t.singular, ...(t.shortNames ? { shortNames: t.shortNames } : {}), categories: t.categories };
   return {
     apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
@@ -88,6 +89,7 @@ export function seed(store: Store, net: ClusterNetwork, withCrds: boolean): void
       o.metadata.creationTimestamp = now();
       store.put(NAMESPACES_KEY, o);
     }
+    ensureDefaultServiceAccount(store, ns);
   }
   if (!store.get(SERVICES_KEY, 'default', 'kubernetes')) {
     const ip = formatIPv4(net.serviceCidr.base + 1);
@@ -131,95 +133,3 @@ export function seed(store: Store, net: ClusterNetwork, withCrds: boolean): void
 
 /** Ephemeral (regenerated at start, never persisted) type keys. */
 export const EPHEMERAL = new Set([NODES_KEY, typeKey(SERVICE_CIDR_TYPE), typeKey(CRD_TYPE)]);
-
-function ipString(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-/**
- * Defaults and validates a Service as the registry does, allocating a cluster IP from the service
- * range. Out of range: 422 with kube-apiserver's message naming the valid range.
- */
-export function prepareService(store: Store, net: ClusterNetwork, svc: Obj, old?: Obj): void {
-  const name = svc.metadata.name;
-  const spec: Obj = svc.spec && typeof svc.spec === 'object' ? svc.spec : (svc.spec = {});
-  spec.type ??= 'ClusterIP';
-  const types = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
-  if (!types.includes(spec.type)) {
-    throw errors.invalid('Service', '', name, [{ field: 'spec.type', reason: 'FieldValueNotSupported', message: `Unsupported value: "${spec.type}": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"` }]);
-  }
-  spec.sessionAffinity ??= 'None';
-  const ports: Obj[] = Array.isArray(spec.ports) ? spec.ports : [];
-  for (const p of ports) {
-    p.protocol ??= 'TCP';
-    if (spec.type !== 'ExternalName') p.targetPort ??= p.port;
-  }
-  svc.status ??= { loadBalancer: {} };
-  if (spec.type === 'ExternalName') {
-    if (!spec.externalName) throw errors.invalid('Service', '', name, [{ field: 'spec.externalName', reason: 'FieldValueRequired', message: 'Required value' }]);
-    if (spec.clusterIP && spec.clusterIP !== 'None' && spec.clusterIP !== '') {
-      throw errors.invalid('Service', '', name, [{ field: 'spec.clusterIPs', reason: 'FieldValueForbidden', message: 'Forbidden: may not be set for ExternalName services' }]);
-    }
-    delete spec.clusterIP;
-    delete spec.clusterIPs;
-    return;
-  }
-  if (ports.length === 0) throw errors.invalid('Service', '', name, [{ field: 'spec.ports', reason: 'FieldValueRequired', message: 'Required value' }]);
-  spec.internalTrafficPolicy ??= 'Cluster';
-  if (old?.spec?.clusterIP) {
-    if (spec.clusterIP !== undefined && spec.clusterIP !== old.spec.clusterIP && spec.clusterIP !== '') {
-      throw errors.invalid('Service', '', name, [{ field: 'spec.clusterIPs[0]', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify([spec.clusterIP]).replace(/^\[/, '[]string{').replace(/\]$/, '}')}: may not change once set` }]);
-    }
-    spec.clusterIP = old.spec.clusterIP;
-    spec.clusterIPs = [old.spec.clusterIP];
-  } else if (spec.clusterIP === 'None') {
-    spec.clusterIPs = ['None'];
-  } else {
-    const wanted: string | undefined = spec.clusterIP || (Array.isArray(spec.clusterIPs) ? spec.clusterIPs[0] : undefined);
-    const list = `[]string{${JSON.stringify(wanted ?? '')}}`;
-    if (wanted) {
-      const n = parseIPv4(String(wanted));
-      if (n === undefined) {
-        throw errors.invalid('Service', '', name, [{ field: 'spec.clusterIPs[0]', reason: 'FieldValueInvalid', message: `Invalid value: "${ipString(wanted)}": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)` }]);
-      }
-      const inRange = n >= net.serviceCidr.base && n <= lastAddress(net.serviceCidr);
-      if (!inRange) {
-        throw errors.invalid('Service', '', name, [{ field: 'spec.clusterIPs', reason: 'FieldValueInvalid', message: `Invalid value: ${list}: failed to allocate IP ${wanted}: the provided IP (${wanted}) is not in the valid range. The range of valid IPs is ${net.serviceCidrText}` }]);
-      }
-      if (usedIPs(store).has(String(wanted))) {
-        throw errors.invalid('Service', '', name, [{ field: 'spec.clusterIPs', reason: 'FieldValueInvalid', message: `Invalid value: ${list}: failed to allocate IP ${wanted}: provided IP is already allocated` }]);
-      }
-      spec.clusterIP = String(wanted);
-    } else {
-      spec.clusterIP = allocate(store, net);
-    }
-    spec.clusterIPs = [spec.clusterIP];
-  }
-  spec.ipFamilies = ['IPv4'];
-  spec.ipFamilyPolicy ??= 'SingleStack';
-}
-
-function usedIPs(store: Store): Set<string> {
-  return new Set(store.list(SERVICES_KEY).map((s) => s.spec?.clusterIP).filter(Boolean));
-}
-
-function allocate(store: Store, net: ClusterNetwork): string {
-  const used = usedIPs(store);
-  const first = net.serviceCidr.base + 1;
-  const last = lastAddress(net.serviceCidr) - 1;
-  // Like the kube allocator, start somewhere in the range rather than always at the bottom.
-  const size = last - first + 1;
-  const start = Math.floor(Math.random() * size);
-  for (let i = 0; i < size; i++) {
-    const ip = formatIPv4(first + ((start + i) % size));
-    if (!used.has(ip)) return ip;
-  }
-  throw errors.internal(`range is full: ${net.serviceCidrText}`);
-}
-
-export function newNamespace(obj: Obj): void {
-  const name = obj.metadata.name;
-  obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': name };
-  obj.spec = { finalizers: ['kubernetes'] };
-  obj.status = { phase: 'Active' };
-}

@@ -1,7 +1,6 @@
 // API discovery: /api, /apis (legacy, or aggregated apidiscovery.k8s.io/v2 when asked for), the
 // per-group-version APIResourceLists, /apis/GROUP, and /version.
-import { createHash } from 'node:crypto';
-import { groupVersion, verbs, type Catalog, type ResourceType } from './resources.ts';
+import { groupVersion, storageVersionHash, verbs, type Catalog, type ResourceType } from './resources.ts';
 
 export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
@@ -12,6 +11,10 @@ export function wantsAggregated(accept: string | undefined): boolean {
 export const VERSION_INFO = {
   major: '1',
   minor: '32',
+  emulationMajor: '1',
+  emulationMinor: '32',
+  minCompatibilityMajor: '1',
+  minCompatibilityMinor: '31',
   gitVersion: 'v1.32.0',
   gitCommit: '70d3cc986aa8221cd1dfb1121852688902d3bf53',
   gitTreeState: 'clean',
@@ -21,20 +24,19 @@ export const VERSION_INFO = {
   platform: 'linux/amd64',
 };
 
-function storageHash(t: ResourceType): string {
-  return createHash('sha256').update(`${t.group}/${t.version}/${t.kind}`).digest('base64').slice(0, 11);
-}
-
 function legacyResource(t: ResourceType): Record<string, unknown> {
   const r: Record<string, unknown> = { name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: verbs(t) };
   if (t.shortNames) r.shortNames = t.shortNames;
   if (t.categories) r.categories = t.categories;
-  r.storageVersionHash = storageHash(t);
+  const hash = storageVersionHash(t);
+  if (hash) r.storageVersionHash = hash;
   return r;
 }
 
 export function apiResourceList(gv: { group: string; version: string; types: ResourceType[] }): unknown {
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion(gv), resources: gv.types.map(legacyResource) };
+  // The core group's list has no apiVersion (kube-apiserver's legacy handler leaves it out); the others say v1.
+  const head = gv.group ? { kind: 'APIResourceList', apiVersion: 'v1' } : { kind: 'APIResourceList' };
+  return { ...head, groupVersion: groupVersion(gv), resources: gv.types.map(legacyResource) };
 }
 
 export function apiVersions(serverAddress: string): unknown {
@@ -58,7 +60,9 @@ export function apiGroupObject(catalog: Catalog, group: string): unknown | undef
 function aggregatedResource(t: ResourceType): Record<string, unknown> {
   const r: Record<string, unknown> = {
     resource: t.plural,
-    responseKind: { group: t.group, version: t.version, kind: t.kind },
+    // Relative to the group-version it is listed in: kube-apiserver leaves group and version empty for
+    // its own kinds; the apiextensions server fills them in for custom resources.
+    responseKind: t.custom ? { group: t.group, version: t.version, kind: t.kind } : { group: '', version: '', kind: t.kind },
     scope: t.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: t.singular,
     verbs: verbs(t),
@@ -70,13 +74,17 @@ function aggregatedResource(t: ResourceType): Record<string, unknown> {
 
 /** `core`: the /api answer (the core group only); otherwise /apis (every named group). */
 export function aggregatedDiscovery(catalog: Catalog, core: boolean): unknown {
-  const groups = catalog.groups.filter((g) => (core ? !g.group : !!g.group));
+  // The built-in groups keep their priority order; the custom resource groups (one priority) come
+  // by group name here, where the legacy list orders them by APIService name.
+  const named = catalog.groups.filter((g) => (core ? !g.group : !!g.group));
+  const custom = named.filter((g) => g.types.every((t) => t.custom)).sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+  const groups = [...named.filter((g) => !custom.includes(g)), ...custom];
   return {
     kind: 'APIGroupDiscoveryList',
     apiVersion: 'apidiscovery.k8s.io/v2',
     metadata: {},
     items: groups.map((g) => ({
-      metadata: { name: g.group, creationTimestamp: null },
+      metadata: g.group ? { name: g.group, creationTimestamp: null } : {},
       versions: [{ version: g.version, resources: g.types.map(aggregatedResource), freshness: 'Current' }],
     })),
   };

@@ -87,6 +87,7 @@ export function createApiServer(opts: HttpOptions): ApiServer {
 
   const errorResponse = (e: unknown): ApiResponse => {
     const err = e instanceof ApiError ? e : errors.internal((e as Error)?.message ?? String(e));
+    if (err.plain !== undefined) return { status: err.code, body: err.plain, contentType: 'text/plain; charset=utf-8', headers: { 'X-Content-Type-Options': 'nosniff' } };
     const status = err.toStatus();
     return { status: err.code, body: status, headers: err.headers };
   };
@@ -163,7 +164,7 @@ export function createApiServer(opts: HttpOptions): ApiServer {
       case 'group': {
         getOnly();
         const g = apiGroupObject(catalog, r.group);
-        if (!g) throw errors.genericNotFound();
+        if (!g) throw errors.pageNotFound();
         return { status: 200, body: g };
       }
       case 'groupVersion':
@@ -175,11 +176,12 @@ export function createApiServer(opts: HttpOptions): ApiServer {
         return { status: 200, body: Buffer.alloc(0), contentType: OPENAPI_V2_CONTENT_TYPE };
       case 'openapiV3Index':
         getOnly();
-        return { status: 200, body: openapi.index };
+        // kube-apiserver labels the index text/plain; kubectl reads it as JSON all the same.
+        return { status: 200, body: JSON.stringify(openapi.index), contentType: 'text/plain; charset=utf-8' };
       case 'openapiV3Doc': {
         getOnly();
         const d = openapi.docs.get(r.key);
-        if (!d) throw errors.genericNotFound();
+        if (!d) return { status: 404, body: '', contentType: 'text/plain; charset=utf-8' };
         const hashed = req.query.get('hash') === d.hash;
         return {
           status: 200, body: d.body, contentType: 'application/json',
@@ -187,10 +189,9 @@ export function createApiServer(opts: HttpOptions): ApiServer {
         };
       }
       case 'resource':
-        if (r.subresource !== undefined) throw errors.genericNotFound();
-        return api.handle(r.type, r.namespace, r.name, req, res);
+        return api.handle(r.type, r.namespace, r.name, req, res, r.subresource);
       default:
-        throw errors.genericNotFound();
+        throw r.plain ? errors.pageNotFound() : errors.genericNotFound();
     }
   };
 

@@ -9,14 +9,14 @@ import type { AddressInfo } from 'node:net';
 import { CommandError, UsageError } from '../core/errors.ts';
 import type { IO } from '../io/streams.ts';
 import { makeCatalog } from './resources.ts';
-import { Persistence } from './persistence.ts';
+import { DamagedState, Persistence, describeDamage, type Recovery } from './persistence.ts';
 import { Store } from './store.ts';
 import { EPHEMERAL, parseNetwork, seed } from './builtins.ts';
 import { ResourceApi } from './handlers.ts';
 import { createApiServer, type ApiServer } from './http.ts';
 import { ensureCertificates, loadCertificates, type TlsMaterial } from './tls.ts';
 import { Faults } from './faults.ts';
-import { kubeconfigTargetProblem, kubeconfigText, writeKubeconfig } from './kubeconfig.ts';
+import { kubeconfigTargetProblem, mergeKubeconfig, readExisting, writeKubeconfig } from './kubeconfig.ts';
 import { fsError, fsProblem, isFsError } from '../io/fs-errors.ts';
 
 export interface ServeOptions {
@@ -31,6 +31,8 @@ export interface ServeOptions {
   serviceCidr: string;
   withoutCrds: boolean;
   faultInjection: boolean;
+  /** Start even when part of --data cannot be read: keep a copy, drop what cannot be read. */
+  recoverData?: boolean;
   verbosity: number;
 }
 
@@ -64,6 +66,7 @@ export function validateServeOptions(o: ServeOptions): Listen {
     throw new UsageError(`refusing to serve plain HTTP without authentication on ${listen.host}: --insecure-http is for loopback addresses only (127.0.0.1, ::1, localhost)`);
   }
   if (o.token !== undefined && !/^[\x21-\x7e]+$/.test(o.token)) throw new UsageError('--token must be printable ASCII without spaces');
+  if (o.recoverData && !o.data) throw new UsageError('--recover-data needs --data DIR (the state to recover)');
   return listen;
 }
 
@@ -97,6 +100,25 @@ function prepareDataDir(dir: string, shown: string): void {
 /** Turns a filesystem error from inside --data into the flag's one-line error; anything else is rethrown. */
 function dataError(shown: string, what: string, e: unknown): unknown {
   return isFsError(e) ? fsError('--data', shown, e, what) : e;
+}
+
+/** The refusal to start on a damaged --data: what, where, that nothing changed, and the way out. */
+function damagedStateError(shown: string, e: DamagedState): CommandError {
+  const n = e.damage.length;
+  return new CommandError(
+    `--data ${shown}: cannot read the state: ${e.message}. Nothing was changed. Starting without ${n === 1 ? 'it' : 'them'} could bring back deleted ` +
+      `objects or lose written ones; to start anyway, run again with --recover-data: it keeps a copy of each damaged file ` +
+      '(FILE.damaged-TIME) and drops what cannot be read.',
+  );
+}
+
+/** What --recover-data dropped and where the copies are, one line each (printed whatever -v). */
+function recoveryReport(r: Recovery | undefined): string[] {
+  if (!r) return [];
+  return [
+    ...r.dropped.map((d) => `--recover-data: dropped ${describeDamage(d)}: ${d.why}`),
+    ...r.copies.map((c) => `--recover-data: a copy of ${c.replace(/\.damaged-.*$/, '')} before recovery is in ${c}`),
+  ];
 }
 
 export async function runServe(o: ServeOptions, io: IO): Promise<void> {
@@ -164,12 +186,15 @@ export async function runServe(o: ServeOptions, io: IO): Promise<void> {
     const token = o.insecureHttp ? undefined : (o.token ?? randomBytes(24).toString('base64url'));
 
     const catalog = makeCatalog(!o.withoutCrds);
+    const persistence = dataDir ? new Persistence(dataDir, o.recoverData) : undefined;
     try {
-      store = new Store(dataDir ? new Persistence(dataDir) : undefined, EPHEMERAL);
+      store = new Store(persistence, EPHEMERAL);
     } catch (e) {
       if (isFsError(e)) throw fsError('--data', o.data!, e, 'cannot read the state');
+      if (e instanceof DamagedState) throw damagedStateError(o.data!, e);
       throw new CommandError(`cannot load the state in ${dataDir}: ${(e as Error).message}`);
     }
+    for (const line of recoveryReport(persistence?.recovery)) io.stderr.write(`W ${line}\n`);
     seed(store, net, !o.withoutCrds);
     try {
       store.compact();
@@ -197,7 +222,7 @@ export async function runServe(o: ServeOptions, io: IO): Promise<void> {
     // The kubeconfig is written before the URL is announced; if it cannot be, the server closes.
     kubeconfigFile = o.kubeconfigOut !== undefined ? resolve(io.cwd, o.kubeconfigOut) : dataDir ? join(dataDir, 'kubeconfig') : join(makeTempDir(), 'kubeconfig');
     try {
-      writeKubeconfig(kubeconfigFile, kubeconfigText({ server: url, ca: tls?.ca, token, insecureSkipTlsVerify: !tls }));
+      writeKubeconfig(kubeconfigFile, mergeKubeconfig(readExisting(kubeconfigFile), { server: url, ca: tls?.ca, token, insecureSkipTlsVerify: !tls }));
     } catch (e) {
       const words = { ENOENT: `the directory ${dirname(kubeconfigFile)} does not exist` };
       if (o.kubeconfigOut !== undefined) throw fsError('--kubeconfig-out', o.kubeconfigOut, e, undefined, words);

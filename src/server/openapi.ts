@@ -2,18 +2,27 @@
 // /openapi/v3 (an index of group-versions with content hashes, and per group-version documents whose
 // PATCH operations prove to kubectl that the server does field validation).
 import { createHash } from 'node:crypto';
-import { groupVersion, type Catalog, type ResourceType } from './resources.ts';
+import { groupVersion, type Catalog, type GroupVersion, type ResourceType } from './resources.ts';
+import { SCHEMAS, closure } from './schema.ts';
 import { VERSION_INFO } from './discovery.ts';
 
 export const OPENAPI_V2_CONTENT_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
+/** The component a kind's operations refer to: its own (built-in kinds, from schemas.json) or one made here. */
 function schemaName(t: ResourceType): string {
+  if (t.schema && SCHEMAS[t.schema]) return t.storedAs ? aliasName(t) : t.schema;
   const g = t.group ? t.group.split('.').reverse().join('.') : 'io.k8s.api.core';
-  return t.group ? `${g}.${t.version}.${t.kind}` : `${g}.${t.version}.${t.kind}`;
+  return `${g}.${t.version}.${t.kind}`;
 }
 
+/** extensions/v1beta1 Deployment: apps/v1's schema under the old group-version's name and GVK. */
+function aliasName(t: ResourceType): string {
+  return `io.k8s.api.${t.group}.${t.version}.${t.kind}`;
+}
+
+/** A made schema, for the kinds schemas.json does not hold (custom resources, CRDs, ServiceCIDRs). */
 function schemaFor(t: ResourceType): unknown {
   const gvk = { group: t.group, version: t.version, kind: t.kind };
   const props: Record<string, unknown> = {
@@ -21,46 +30,39 @@ function schemaFor(t: ResourceType): unknown {
     kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
     metadata: { allOf: [{ $ref: `#/components/schemas/${OBJECT_META}` }], description: "Standard object's metadata." },
   };
-  if (t.kind === 'ConfigMap') {
-    props.data = { type: 'object', additionalProperties: { type: 'string', default: '' } };
-    props.binaryData = { type: 'object', additionalProperties: { type: 'string', format: 'byte' } };
-    props.immutable = { type: 'boolean' };
-  } else {
+  // A custom resource's CRD schema is preserve-unknown-fields at the root, with nothing under spec.
+  if (!t.custom) {
     props.spec = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-    if (!t.custom) props.status = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+    props.status = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   }
   const s: Record<string, unknown> = { type: 'object', properties: props, 'x-kubernetes-group-version-kind': [gvk] };
   if (t.custom) s['x-kubernetes-preserve-unknown-fields'] = true;
   return s;
 }
 
-const OBJECT_META_SCHEMA = {
-  type: 'object',
-  description: 'ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.',
-  properties: {
-    annotations: { type: 'object', additionalProperties: { type: 'string', default: '' } },
-    creationTimestamp: { type: 'string', format: 'date-time' },
-    deletionGracePeriodSeconds: { type: 'integer', format: 'int64' },
-    deletionTimestamp: { type: 'string', format: 'date-time' },
-    finalizers: { type: 'array', items: { type: 'string', default: '' } },
-    generateName: { type: 'string' },
-    generation: { type: 'integer', format: 'int64' },
-    labels: { type: 'object', additionalProperties: { type: 'string', default: '' } },
-    managedFields: { type: 'array', items: { type: 'object' } },
-    name: { type: 'string' },
-    namespace: { type: 'string' },
-    ownerReferences: { type: 'array', items: { type: 'object' } },
-    resourceVersion: { type: 'string' },
-    selfLink: { type: 'string' },
-    uid: { type: 'string' },
-  },
-};
+/** The components a group-version's document holds: each kind's schema and all it refers to. */
+function components(gv: GroupVersion): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const made = gv.types.filter((t) => !(t.schema && SCHEMAS[t.schema]));
+  if (made.length) Object.assign(out, closure([OBJECT_META]));
+  for (const t of made) out[schemaName(t)] = schemaFor(t);
+  for (const t of gv.types) {
+    if (!(t.schema && SCHEMAS[t.schema])) continue;
+    Object.assign(out, closure([t.schema]));
+    if (t.storedAs) {
+      out[aliasName(t)] = { ...SCHEMAS[t.schema], 'x-kubernetes-group-version-kind': [{ group: t.group, version: t.version, kind: t.kind }] };
+      // apps/v1's own kind schema is not this group-version's: only its parts are.
+      delete out[t.schema];
+    }
+  }
+  return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]));
+}
 
 function q(name: string, type = 'string'): unknown {
   return { name, in: 'query', schema: { type, uniqueItems: true } };
 }
 
-function paths(gv: { group: string; version: string; types: ResourceType[] }): Record<string, unknown> {
+function paths(gv: GroupVersion): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const prefix = gv.group ? `/apis/${gv.group}/${gv.version}` : `/api/${gv.version}`;
   for (const t of gv.types) {
@@ -82,6 +84,10 @@ function paths(gv: { group: string; version: string; types: ResourceType[] }): R
       ...extra,
     });
     const writeParams = [q('dryRun'), q('fieldManager'), q('fieldValidation')];
+    if (t.review) {
+      out[collPath] = { parameters: pathParams.slice(1), post: op('create', 'post', { parameters: writeParams, requestBody: { content: { '*/*': { schema: ref } }, required: true } }) };
+      continue;
+    }
     const item: Record<string, unknown> = { parameters: pathParams, get: op('read', 'get') };
     if (!t.readOnly) {
       item.put = op('replace', 'put', { parameters: writeParams, requestBody: { content: { '*/*': { schema: ref } }, required: true } });
@@ -111,8 +117,7 @@ export function buildOpenApiV3(catalog: Catalog): OpenApiV3 {
   const docs = new Map<string, { body: string; hash: string }>();
   for (const gv of catalog.groups) {
     const key = gv.group ? `apis/${groupVersion(gv)}` : `api/${gv.version}`;
-    const schemas: Record<string, unknown> = { [OBJECT_META]: OBJECT_META_SCHEMA };
-    for (const t of gv.types) schemas[schemaName(t)] = schemaFor(t);
+    const schemas = components(gv);
     const body = JSON.stringify({ openapi: '3.0.0', info: { title: 'Kubernetes', version: VERSION_INFO.gitVersion }, paths: paths(gv), components: { schemas } });
     const hash = createHash('sha512').update(body).digest('hex').toUpperCase();
     docs.set(key, { body, hash });

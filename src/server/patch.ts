@@ -121,7 +121,8 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
     }
   } catch (e) {
     if ((e as Error).name === 'ApiError') throw e;
-    throw errors.invalidPatch((e as Error).message);
+    // kube-apiserver does not say which operation failed.
+    throw errors.invalidPatch('the server rejected our request due to an error in our request');
   }
   return doc;
 }

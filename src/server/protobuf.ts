@@ -1,11 +1,18 @@
-// Decoding of the Kubernetes protobuf encoding for the core kinds kubectl sends that way
-// (`kubectl create namespace|configmap|service` post application/vnd.kubernetes.protobuf).
-// Answers stay JSON: client-go decodes by the response's Content-Type. Field numbers are those
-// of k8s.io/api/core/v1/generated.proto and apimachinery's meta/v1 and runtime generated.proto.
+// Decoding of the Kubernetes protobuf encoding for the built-in kinds kubectl's typed commands send
+// that way (`kubectl create namespace|configmap|service|deployment|serviceaccount|job`, `run`,
+// `expose`, `auth can-i`, `auth whoami` post application/vnd.kubernetes.protobuf). The field
+// tables (protos.json) are made from the generated.proto files of k8s.io/api and apimachinery at
+// the real server's release (test/conformance/protos.test.ts). Answers stay JSON: client-go decodes
+// by the response's Content-Type.
 import { errors } from './status.ts';
+import data from './protos.json' with { type: 'json' };
 
 export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]); // "k8s\0"
+
+/** [JSON name, type, 'r' repeated | 'm' map of that type | '' single, 'o' when a zero value means absent]. */
+type ProtoField = [string, string, string, string];
+const MESSAGES = (data as unknown as { messages: Record<string, Record<string, ProtoField>> }).messages;
 
 type Field = { num: number; wire: number; value: bigint | Buffer };
 
@@ -39,127 +46,172 @@ function fields(b: Buffer): Field[] {
       if (end > b.length) throw new Error('truncated field');
       out.push({ num, wire, value: b.subarray(p2, end) });
       pos = end;
-    } else if (wire === 1) {
-      out.push({ num, wire, value: b.subarray(pos, pos + 8) });
-      pos += 8;
-    } else if (wire === 5) {
-      out.push({ num, wire, value: b.subarray(pos, pos + 4) });
-      pos += 4;
+    } else if (wire === 1 || wire === 5) {
+      const size = wire === 1 ? 8 : 4;
+      if (pos + size > b.length) throw new Error('truncated field');
+      out.push({ num, wire, value: b.subarray(pos, pos + size) });
+      pos += size;
     } else throw new Error(`unsupported wire type ${wire}`);
   }
   return out;
 }
 
-type Kind = 'string' | 'int' | 'bool' | 'bytes' | { msg: Schema } | { map: 'string' | 'bytes' } | 'intOrString' | 'time';
-type Schema = Record<number, { name: string; kind: Kind; repeated?: boolean }>;
+const META = 'k8s.io.apimachinery.pkg.apis.meta.v1';
 
-const TIME: Schema = {};
-const OBJECT_META: Schema = {
-  1: { name: 'name', kind: 'string' },
-  2: { name: 'generateName', kind: 'string' },
-  3: { name: 'namespace', kind: 'string' },
-  5: { name: 'uid', kind: 'string' },
-  6: { name: 'resourceVersion', kind: 'string' },
-  7: { name: 'generation', kind: 'int' },
-  11: { name: 'labels', kind: { map: 'string' } },
-  12: { name: 'annotations', kind: { map: 'string' } },
-  14: { name: 'finalizers', kind: 'string', repeated: true },
-};
-const SERVICE_PORT: Schema = {
-  1: { name: 'name', kind: 'string' },
-  2: { name: 'protocol', kind: 'string' },
-  3: { name: 'port', kind: 'int' },
-  4: { name: 'targetPort', kind: 'intOrString' },
-  5: { name: 'nodePort', kind: 'int' },
-  6: { name: 'appProtocol', kind: 'string' },
-};
-const SERVICE_SPEC: Schema = {
-  1: { name: 'ports', kind: { msg: SERVICE_PORT }, repeated: true },
-  2: { name: 'selector', kind: { map: 'string' } },
-  3: { name: 'clusterIP', kind: 'string' },
-  4: { name: 'type', kind: 'string' },
-  5: { name: 'externalIPs', kind: 'string', repeated: true },
-  7: { name: 'sessionAffinity', kind: 'string' },
-  8: { name: 'loadBalancerIP', kind: 'string' },
-  9: { name: 'loadBalancerSourceRanges', kind: 'string', repeated: true },
-  10: { name: 'externalName', kind: 'string' },
-  11: { name: 'externalTrafficPolicy', kind: 'string' },
-  12: { name: 'healthCheckNodePort', kind: 'int' },
-  13: { name: 'publishNotReadyAddresses', kind: 'bool' },
-  17: { name: 'ipFamilyPolicy', kind: 'string' },
-  18: { name: 'clusterIPs', kind: 'string', repeated: true },
-  19: { name: 'ipFamilies', kind: 'string', repeated: true },
-  20: { name: 'allocateLoadBalancerNodePorts', kind: 'bool' },
-  21: { name: 'loadBalancerClass', kind: 'string' },
-  22: { name: 'internalTrafficPolicy', kind: 'string' },
-};
-const NAMESPACE_SPEC: Schema = { 1: { name: 'finalizers', kind: 'string', repeated: true } };
+function rfc3339(seconds: bigint, nanos: number, micro: boolean): string {
+  const iso = new Date(Number(seconds) * 1000).toISOString();
+  return micro ? `${iso.slice(0, 19)}.${String(Math.floor(nanos / 1000)).padStart(6, '0')}Z` : `${iso.slice(0, 19)}Z`;
+}
 
-const KINDS: Record<string, Schema> = {
-  Namespace: { 1: { name: 'metadata', kind: { msg: OBJECT_META } }, 2: { name: 'spec', kind: { msg: NAMESPACE_SPEC } } },
-  Service: { 1: { name: 'metadata', kind: { msg: OBJECT_META } }, 2: { name: 'spec', kind: { msg: SERVICE_SPEC } } },
-  ConfigMap: {
-    1: { name: 'metadata', kind: { msg: OBJECT_META } },
-    2: { name: 'data', kind: { map: 'string' } },
-    3: { name: 'binaryData', kind: { map: 'bytes' } },
-    4: { name: 'immutable', kind: 'bool' },
-  },
-};
-void TIME;
+function goDuration(ns: bigint): string {
+  if (ns === 0n) return '0s';
+  const neg = ns < 0n;
+  let n = neg ? -ns : ns;
+  const h = n / 3_600_000_000_000n;
+  n %= 3_600_000_000_000n;
+  const m = n / 60_000_000_000n;
+  n %= 60_000_000_000n;
+  const s = Number(n) / 1e9;
+  const out = `${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${s}s`;
+  return neg ? `-${out}` : out;
+}
 
-function decodeMessage(b: Buffer, schema: Schema): Record<string, unknown> {
+/** The JSON form of the well-known apimachinery messages (Time, IntOrString, Quantity, raw JSON). */
+function special(type: string, b: Buffer): { value: unknown } | undefined {
+  const num = (f: Field | undefined) => (f ? (f.value as bigint) : 0n);
+  switch (type) {
+    case `${META}.Time`:
+    case `${META}.MicroTime`: {
+      const fs = fields(b);
+      const seconds = num(fs.find((f) => f.num === 1));
+      const nanos = Number(num(fs.find((f) => f.num === 2)));
+      // Go's zero Time is JSON null.
+      return { value: seconds === 0n && nanos === 0 ? null : rfc3339(seconds, nanos, type.endsWith('MicroTime')) };
+    }
+    case `${META}.Duration`:
+      return { value: goDuration(BigInt.asIntN(64, num(fields(b).find((f) => f.num === 1)))) };
+    case 'k8s.io.apimachinery.pkg.util.intstr.IntOrString': {
+      const fs = fields(b);
+      const kind = num(fs.find((f) => f.num === 1));
+      if (kind === 1n) return { value: (fs.find((f) => f.num === 3)?.value as Buffer | undefined)?.toString('utf8') ?? '' };
+      return { value: Number(BigInt.asIntN(32, num(fs.find((f) => f.num === 2)))) };
+    }
+    case 'k8s.io.apimachinery.pkg.api.resource.Quantity':
+      return { value: (fields(b).find((f) => f.num === 1)?.value as Buffer | undefined)?.toString('utf8') ?? '0' };
+    case `${META}.FieldsV1`:
+    case 'k8s.io.apimachinery.pkg.runtime.RawExtension': {
+      const raw = fields(b).find((f) => f.num === 1)?.value as Buffer | undefined;
+      return { value: raw && raw.length ? JSON.parse(raw.toString('utf8')) : {} };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function scalar(type: string, f: Field): unknown {
+  const v = f.value;
+  switch (type) {
+    case 'string':
+      return (v as Buffer).toString('utf8');
+    case 'bytes':
+      return (v as Buffer).toString('base64');
+    case 'bool':
+      return (v as bigint) !== 0n;
+    case 'int32':
+    case 'int64':
+      return Number(BigInt.asIntN(64, v as bigint));
+    case 'uint32':
+    case 'uint64':
+      return Number(v as bigint);
+    case 'sint32':
+    case 'sint64': {
+      const n = v as bigint;
+      return Number((n >> 1n) ^ -(n & 1n));
+    }
+    case 'double':
+    case 'fixed64':
+      return (v as Buffer).readDoubleLE(0);
+    case 'float':
+    case 'fixed32':
+      return (v as Buffer).readFloatLE(0);
+    default:
+      throw new Error(`unsupported field type ${type}`);
+  }
+}
+
+function value(type: string, f: Field): unknown {
+  if (!MESSAGES[type]) return scalar(type, f);
+  const b = f.value as Buffer;
+  const s = special(type, b);
+  return s ? s.value : decodeMessage(b, type);
+}
+
+function decodeMessage(b: Buffer, type: string): Record<string, unknown> {
+  const table = MESSAGES[type];
   const out: Record<string, any> = {};
   for (const f of fields(b)) {
-    const def = schema[f.num];
+    const def = table?.[f.num];
     if (!def) continue;
-    let v: unknown;
-    const k = def.kind;
-    if (k === 'string') v = (f.value as Buffer).toString('utf8');
-    else if (k === 'bytes') v = (f.value as Buffer).toString('base64');
-    else if (k === 'int') v = Number(BigInt.asIntN(64, f.value as bigint));
-    else if (k === 'bool') v = (f.value as bigint) !== 0n;
-    else if (k === 'intOrString') {
-      const ios = decodeMessage(f.value as Buffer, { 1: { name: 'type', kind: 'int' }, 2: { name: 'intVal', kind: 'int' }, 3: { name: 'strVal', kind: 'string' } });
-      v = ios.type === 1 ? ios.strVal ?? '' : ios.intVal ?? 0;
-    } else if (k === 'time') v = undefined;
-    else if ('msg' in k) v = decodeMessage(f.value as Buffer, k.msg);
-    else {
-      const e = decodeMessage(f.value as Buffer, { 1: { name: 'key', kind: 'string' }, 2: { name: 'value', kind: k.map } });
-      out[def.name] ??= {};
-      out[def.name][String(e.key ?? '')] = e.value ?? '';
-      continue;
+    const [name, ftype, label, omitZero] = def;
+    if (label === 'm') {
+      const entry = fields(f.value as Buffer);
+      const k = entry.find((e) => e.num === 1);
+      const v = entry.find((e) => e.num === 2);
+      out[name] ??= {};
+      out[name][k ? (k.value as Buffer).toString('utf8') : ''] = v ? value(ftype, v) : MESSAGES[ftype] ? {} : ftype === 'string' ? '' : 0;
+    } else if (label === 'r') {
+      // Packed scalars (one length-delimited field holding many varints) are read too.
+      if (f.wire === 2 && !MESSAGES[ftype] && ftype !== 'string' && ftype !== 'bytes') {
+        const buf = f.value as Buffer;
+        let pos = 0;
+        while (pos < buf.length) {
+          const [n, p] = readVarint(buf, pos);
+          (out[name] ??= []).push(scalar(ftype, { num: f.num, wire: 0, value: n }));
+          pos = p;
+        }
+      } else (out[name] ??= []).push(value(ftype, f));
+    } else {
+      const v = value(ftype, f);
+      // The encoding writes every non-pointer field; Go's JSON leaves an omitempty one out when zero.
+      if (omitZero === 'o' && (v === '' || v === 0 || v === false)) continue;
+      out[name] = v;
     }
-    if (def.repeated) (out[def.name] ??= []).push(v);
-    else out[def.name] = v;
   }
   return out;
 }
 
-/** Decodes a `k8s\0`-prefixed runtime.Unknown holding a Namespace, Service or ConfigMap into its JSON form. */
+/** The message of a built-in kind: apiVersion apps/v1 kind Deployment is k8s.io.api.apps.v1.Deployment. */
+function messageOf(apiVersion: string, kind: string): string | undefined {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  const pkg = group === '' ? 'core' : group.replace(/\.k8s\.io$/, '').replace(/\./g, '');
+  const name = `k8s.io.api.${pkg}.${version}.${kind}`;
+  return MESSAGES[name] ? name : undefined;
+}
+
+/** Decodes a `k8s\0`-prefixed runtime.Unknown holding a built-in kind into its JSON form. */
 export function decodeProtobuf(body: Buffer, expectedKind: string): Record<string, unknown> {
   const bad = (why: string) => errors.badRequest(`the object provided is unrecognized (must be of type ${expectedKind}): ${why}`);
   if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC)) throw bad('provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]');
   let unknown: Record<string, any>;
   try {
-    unknown = decodeMessage(body.subarray(4), {
-      1: { name: 'typeMeta', kind: { msg: { 1: { name: 'apiVersion', kind: 'string' }, 2: { name: 'kind', kind: 'string' } } } },
-      2: { name: 'raw', kind: 'bytes' },
-    });
+    unknown = decodeMessage(body.subarray(4), 'k8s.io.apimachinery.pkg.runtime.Unknown');
   } catch (e) {
     throw bad((e as Error).message);
   }
-  const kind = unknown.typeMeta?.kind ?? expectedKind;
-  const schema = KINDS[kind];
-  if (!schema) throw errors.unsupportedMediaType(PROTOBUF_CONTENT_TYPE, false);
+  const apiVersion: string = unknown.typeMeta?.apiVersion || 'v1';
+  const kind: string = unknown.typeMeta?.kind ?? expectedKind;
+  const message = messageOf(apiVersion, kind);
+  if (!message) throw errors.unsupportedMediaType(PROTOBUF_CONTENT_TYPE, false);
   let obj: Record<string, unknown>;
   try {
-    obj = decodeMessage(Buffer.from(unknown.raw ?? '', 'base64'), schema);
+    obj = decodeMessage(Buffer.from(unknown.raw ?? '', 'base64'), message);
   } catch (e) {
     throw bad((e as Error).message);
   }
-  return { apiVersion: unknown.typeMeta?.apiVersion || 'v1', kind, ...obj };
+  return { apiVersion, kind, ...obj };
 }
 
-export function protobufKindSupported(kind: string): boolean {
-  return kind in KINDS;
+/** Whether a kind (of a group-version) can come as protobuf: the built-in ones serve holds. */
+export function protobufKindSupported(kind: string, apiVersion = 'v1'): boolean {
+  return messageOf(apiVersion, kind) !== undefined;
 }

@@ -35,6 +35,8 @@ export class ApiError extends Error {
     message: string,
     readonly details?: StatusDetails,
     readonly headers: Record<string, string> = {},
+    /** Answered as this text/plain body instead of a Status (kube-apiserver's `404 page not found`). */
+    readonly plain?: string,
   ) {
     super(message);
   }
@@ -63,8 +65,13 @@ export const errors = {
   notFound(plural: string, group: string, name: string): ApiError {
     return new ApiError(404, 'NotFound', `${qualified(plural, group)} "${name}" not found`, details(name, plural, group));
   },
+  /** A path inside a built-in group-version that serves nothing: a Status with empty details. */
   genericNotFound(): ApiError {
-    return new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    return new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+  },
+  /** A path nobody serves (no group, a custom resource group's unknown path): Go's mux answer, text/plain. */
+  pageNotFound(): ApiError {
+    return new ApiError(404, 'NotFound', 'the server could not find the requested resource', undefined, {}, '404 page not found\n');
   },
   alreadyExists(plural: string, group: string, name: string): ApiError {
     return new ApiError(409, 'AlreadyExists', `${qualified(plural, group)} "${name}" already exists`, details(name, plural, group));
@@ -76,11 +83,16 @@ export const errors = {
   invalid(kind: string, group: string, name: string, causes: Cause[]): ApiError {
     const what = group ? `${kind}.${group}` : kind;
     const msg = `${what} "${name}" is invalid: ${causes.length === 1 ? formatCause(causes[0]) : `[${causes.map(formatCause).join(', ')}]`}`;
-    const d: StatusDetails = { name };
+    const d: StatusDetails = {};
+    if (name) d.name = name;
     if (group) d.group = group;
-    d.kind = kind;
+    if (kind) d.kind = kind;
     d.causes = causes.map((c) => ({ reason: c.reason ?? 'FieldValueInvalid', message: c.message, field: c.field }));
     return new ApiError(422, 'Invalid', msg, d);
+  },
+  /** 403: `pods "p" is forbidden: WHY` (admission), details {name, group, kind: plural}. */
+  forbidden(plural: string, group: string, name: string, why: string): ApiError {
+    return new ApiError(403, 'Forbidden', `${qualified(plural, group)} "${name}" is forbidden: ${why}`, details(name, plural, group));
   },
   badRequest(message: string): ApiError {
     return new ApiError(400, 'BadRequest', message);
@@ -89,7 +101,7 @@ export const errors = {
     return new ApiError(401, 'Unauthorized', 'Unauthorized');
   },
   methodNotAllowed(): ApiError {
-    return new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    return new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
   },
   expired(message: string): ApiError {
     return new ApiError(410, 'Expired', message);
@@ -98,12 +110,12 @@ export const errors = {
   unsupportedMediaType(_contentType: string, patch: boolean, custom = true): ApiError {
     const accepted = patch
       ? `application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml${custom ? '' : ', application/strategic-merge-patch+json'}`
-      : custom ? 'application/json, application/yaml' : 'application/json, application/yaml, application/vnd.kubernetes.protobuf';
+      : 'application/json, application/yaml, application/vnd.kubernetes.protobuf';
     return new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted}`);
   },
   /** A JSON patch that cannot be applied: kube-apiserver answers 422 with the patch error. */
   invalidPatch(message: string): ApiError {
-    return new ApiError(422, 'Invalid', message);
+    return new ApiError(422, 'Invalid', message, {});
   },
   internal(message: string): ApiError {
     return new ApiError(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });

@@ -62,6 +62,15 @@ export function chosenServers(): ServerKind[] {
   return choice.kinds;
 }
 
+/**
+ * Why a test that starts its own real kube-apiserver (the conformance suite: flags of its own) is
+ * skipped in this run, or false: the run left the real server out (EGRESSCTL_TEST_SERVER=serve, or
+ * it cannot be had here; the reason was printed once).
+ */
+export function realServerSkipReason(): string | false {
+  return chosenServers().includes('kube-apiserver') ? false : (choice?.reason ?? `${SERVER_ENV}=${process.env[SERVER_ENV]}`);
+}
+
 export interface ClusterOptions {
   /** serve's own options (faults are on by default; podCidrs and serviceCidr: use the fields below). */
   serve?: Omit<StartOptions, 'podCidrs' | 'withoutCrds'>;

@@ -29,8 +29,8 @@ forEachServer('lists, selectors, dry run and built-in resources', (s) => {
     assert.deepEqual(names(p2), ['r3', 'r4', 'r5']);
     const p3 = await s.get(`${BASE}?limit=3&continue=${encodeURIComponent(p2.metadata.continue)}`);
     assert.deepEqual(names(p3), ['r6']);
-    // The last page has no continue token: serve leaves it out, the real server's custom-resource lists send "".
-    assert.equal(p3.metadata.continue, s.kind === 'kube-apiserver' ? '' : undefined);
+    // A custom resource list says continue "" at its end (serve as the real server).
+    assert.equal(p3.metadata.continue, '');
     const bad = await s.request('GET', `${BASE}?limit=3&continue=garbage`);
     assert.equal(bad.status, 400);
   });
@@ -93,8 +93,7 @@ forEachServer('lists, selectors, dry run and built-in resources', (s) => {
 
   test('namespaces, nodes with pod CIDRs, the ServiceCIDR', async () => {
     const ns = await s.get('/api/v1/namespaces');
-    // The real server also has kube-node-lease (for kubelets' heartbeats; serve has no kubelets to imitate).
-    assert.deepEqual(names(ns), ['default', 'istio-system', ...(s.kind === 'kube-apiserver' ? ['kube-node-lease'] : []), 'kube-public', 'kube-system', 'other']);
+    assert.deepEqual(names(ns), ['default', 'istio-system', 'kube-node-lease', 'kube-public', 'kube-system', 'other']);
     const nodes = await s.get('/api/v1/nodes');
     assert.deepEqual(nodes.items.map((n: any) => n.spec.podCIDRs), [['10.244.0.0/24'], ['10.244.1.0/24']]);
     assert.deepEqual(nodes.items.map((n: any) => n.spec.podCIDR), ['10.244.0.0/24', '10.244.1.0/24']);

@@ -44,7 +44,7 @@ test('kubectl talks to the server with the generated CA; with a wrong token it m
   t.after(() => s.stop());
   const ok = await kubectl(s, ['get', 'namespaces', '-o', 'name']);
   assert.equal(ok.code, 0, ok.stderr);
-  assert.equal(ok.stdout, 'namespace/default\nnamespace/istio-system\nnamespace/kube-public\nnamespace/kube-system\n');
+  assert.equal(ok.stdout, 'namespace/default\nnamespace/istio-system\nnamespace/kube-node-lease\nnamespace/kube-public\nnamespace/kube-system\n');
   // A wrong token (with no credentials at all kubectl would prompt for a username instead).
   const noToken = join(s.dir, 'wrong-token.kubeconfig');
   const kc = yaml.load(readFileSync(s.kubeconfig, 'utf8')) as any;
