@@ -66,6 +66,8 @@ function chooseServers() {
     process.exit(1);
   }
   process.stderr.write(`# SKIP the real-server runs (EGRESSCTL_TEST_SERVER=both to require them): ${b.reason}\n`);
+  // The files' skipped real-server suites say why too, without printing it again.
+  process.env.EGRESSCTL_TEST_SERVER_REASON = b.reason;
   return ['serve'];
 }
 

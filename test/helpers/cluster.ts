@@ -51,7 +51,8 @@ let choice: { kinds: ServerKind[]; reason?: string } | undefined;
 export function chosenServers(): ServerKind[] {
   if (!choice) {
     const v = process.env[SERVER_ENV];
-    if (v === 'serve') choice = { kinds: ['serve'] };
+    // scripts/test.mjs says why it chose serve alone (it printed the reason once).
+    if (v === 'serve') choice = { kinds: ['serve'], reason: process.env.EGRESSCTL_TEST_SERVER_REASON };
     else if (v === 'kube-apiserver') choice = { kinds: ['kube-apiserver'] };
     else if (v === 'both') choice = { kinds: ['serve', 'kube-apiserver'] };
     else if (v === undefined || v === '') {
