@@ -14,3 +14,18 @@ export interface BuildResult {
   reason?: string;
 }
 export declare function ensureBuilt(opts?: { force?: boolean; log?: (line: string) => void; quiet?: boolean }): BuildResult;
+export interface KindNames {
+  group: string;
+  version: string;
+  readVersions?: readonly string[];
+  kind: string;
+  plural: string;
+  singular: string;
+  shortNames?: readonly string[];
+}
+export declare function kindCrd(k: KindNames): object;
+export declare function registerCrds(
+  request: (method: string, path: string, body?: object) => Promise<{ status: number; body: string; json(): any }>,
+  crds: object[],
+  timeoutMs?: number,
+): Promise<void>;

@@ -145,6 +145,67 @@ export function ensureBuilt({ force = false, log = (line) => process.stderr.writ
   }
 }
 
+/**
+ * The CRD of one kind of egressctl's registry (a descriptor of src/core/kinds: group, version,
+ * readVersions, kind, plural, singular, shortNames): its version served and stored, its
+ * readVersions served too (not stored), each with a spec that keeps every field
+ * (apiextensions.k8s.io/v1 requires a schema; Istio 0.x's CRDs had none, and egressctl validates
+ * specs itself). Names and categories as `egressctl serve` registers them (src/server/resources.ts).
+ */
+export function kindCrd(k) {
+  const schema = { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } };
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${k.plural}.${k.group}`, labels: { istio: 'core' } },
+    spec: {
+      group: k.group,
+      scope: 'Namespaced',
+      names: {
+        plural: k.plural,
+        singular: k.singular,
+        kind: k.kind,
+        listKind: `${k.kind}List`,
+        ...(k.shortNames?.length ? { shortNames: [...k.shortNames] } : {}),
+        categories: ['istio-io', `${k.group.split('.')[0]}-istio-io`],
+      },
+      versions: [
+        { name: k.version, served: true, storage: true, schema },
+        ...(k.readVersions ?? []).map((v) => ({ name: v, served: true, storage: false, schema })),
+      ],
+    },
+  };
+}
+
+/**
+ * Creates the CRDs through `request(method, path, body)` (resolving to { status, body, json() }),
+ * then waits until each is Established, its group/version's discovery document lists it (clients
+ * that discover before they act see it too) and a list of it answers: it answers 429 "storage is
+ * (re)initializing" for a while after being discovered.
+ */
+export async function registerCrds(request, crds, timeoutMs = 60_000) {
+  const base = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+  for (const crd of crds) {
+    const r = await request('POST', base, crd);
+    if (r.status !== 201) throw new Error(`POST ${base} (${crd?.metadata?.name}): ${r.status} ${r.body}`);
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (const crd of crds) {
+    const name = crd.metadata.name;
+    const version = crd.spec.versions.find((v) => v.served)?.name;
+    const discovery = `/apis/${crd.spec.group}/${version}`;
+    for (;;) {
+      const got = await request('GET', `${base}/${name}`);
+      const established = got.status === 200 && (got.json().status?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True');
+      const d = established ? await request('GET', discovery) : undefined;
+      const listed = d?.status === 200 && d.json().resources?.some((res) => res.name === crd.spec.names.plural) ? await request('GET', `${discovery}/${crd.spec.names.plural}?limit=1`) : undefined;
+      if (listed?.status === 200) break;
+      if (Date.now() > deadline) throw new Error(`CRD ${name} not Established and discovered within ${timeoutMs} ms (last: ${got.status} ${got.body.slice(0, 500)})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [cmd, ...rest] = process.argv.slice(2);
   const out = (line) => process.stdout.write(line + '\n');

@@ -1,5 +1,5 @@
 // kubectl's flag conventions (pflag): flags on either side of the verb, short flags with `=`.
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { buildProgram } from '../src/cli.ts';
 import { normalizeArgv } from '../src/cli-args.ts';
-import { ROOT, egressctl, startServer, type TestServer } from './helpers/server.ts';
+import { ROOT, egressctl } from './helpers/server.ts';
+import { forEachServer } from './helpers/cluster.ts';
 
 const SEED_FILE = join(ROOT, 'fixtures/seed/wikipedia-rules.yaml');
 const SLEEP = join(ROOT, 'fixtures/samples/sleep-istio-0.2.yaml');
@@ -32,37 +33,26 @@ test('global flags before the verb move after it; short flags with = are split',
   assert.deepEqual(n('--help'), ['--help']);
 });
 
-describe('end to end', () => {
-  let server: TestServer;
-  let env: Record<string, string>;
-  let dir: string;
-  before(async () => {
-    server = await startServer();
-    env = { KUBECONFIG: server.kubeconfig, NO_COLOR: '1' };
-    dir = mkdtempSync(join(tmpdir(), 'egressctl-args-'));
-  });
-  after(async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
+forEachServer('end to end', (server) => {
   test('create -o=name, -n before the verb, get -l=KEY=VALUE', async () => {
-    const c = await egressctl(['-n', 'default', 'create', '-f=' + SEED_FILE, '-o=name'], { env });
+    const c = await server.egressctl(['-n', 'default', 'create', '-f=' + SEED_FILE, '-o=name']);
     assert.equal(c.code, 0, c.stderr);
     assert.equal(c.stdout.split('\n')[0], 'egressrule.config.istio.io/wikipedia-range1');
-    const g = await egressctl(['--namespace=default', 'get', 'egressrules', '-o=name'], { env });
+    const g = await server.egressctl(['--namespace=default', 'get', 'egressrules', '-o=name']);
     assert.equal(g.code, 0, g.stderr);
     assert.equal(g.stdout.trim().split('\n').length, 5);
-    const l = await egressctl(['get', 'egressrules', '-l=app=none', '-n=default'], { env });
+    const l = await server.egressctl(['get', 'egressrules', '-l=app=none', '-n=default']);
     assert.equal(l.code, 0, l.stderr);
     assert.equal(l.stderr, 'No resources found.\n');
   });
+});
 
-  test('kube-inject -o=out.yaml writes out.yaml, not "=out.yaml"', async () => {
-    const r = await egressctl(['kube-inject', `-f=${SLEEP}`, '-o=out.yaml', '--includeIPRanges=10.0.0.1/24'], { cwd: dir });
-    assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(readdirSync(dir), ['out.yaml']);
-    assert.match(readFileSync(join(dir, 'out.yaml'), 'utf8'), /istio-init/);
-    assert.equal(existsSync(join(dir, '=out.yaml')), false);
-  });
+test('kube-inject -o=out.yaml writes out.yaml, not "=out.yaml"', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'egressctl-args-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const r = await egressctl(['kube-inject', `-f=${SLEEP}`, '-o=out.yaml', '--includeIPRanges=10.0.0.1/24'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(readdirSync(dir), ['out.yaml']);
+  assert.match(readFileSync(join(dir, 'out.yaml'), 'utf8'), /istio-init/);
+  assert.equal(existsSync(join(dir, '=out.yaml')), false);
 });

@@ -1,10 +1,10 @@
 // The input edge: file names, oversized documents, where output may go.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './helpers/run.ts';
+import { tempDir } from './helpers/tmp.ts';
 
 test('-f with an empty name is a usage error, not the current directory', async () => {
   for (const cmd of ['validate', 'kube-inject', 'create']) {
@@ -26,7 +26,7 @@ test('a document over 64 MiB is refused with its place, not read to exhaustion',
 });
 
 test('kube-inject -o onto a directory or into a missing one: a message naming it, and no file left', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'egressctl-out-'));
+  const dir = tempDir('egressctl-out-');
   let r = await runCli(['kube-inject', '-f', 'fixtures/samples/sleep-istio-0.2.yaml', '-o', dir]);
   assert.equal(r.code, 1);
   assert.equal(r.stderr, `error: -o ${dir}: is a directory\n`);
@@ -38,7 +38,7 @@ test('kube-inject -o onto a directory or into a missing one: a message naming it
 });
 
 test('symbolic links that lead nowhere or loop, and unreadable paths: said in words, never Node\'s raw text', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'egressctl-links-'));
+  const dir = tempDir('egressctl-links-');
   symlinkSync('nowhere.yaml', join(dir, 'dangling.yaml'));
   symlinkSync('loop-b', join(dir, 'loop-a'));
   symlinkSync('loop-a', join(dir, 'loop-b'));

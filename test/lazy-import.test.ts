@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './helpers/tmp.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const seed = join(root, 'fixtures/seed/wikipedia-rules.yaml');
@@ -21,7 +21,7 @@ function kubeconfig(dir: string, user: string): string {
 }
 
 function trace(args: string[], kubeconfigPath: string): { loaded: boolean; modules: string[]; code: number | null; stdout: string; stderr: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'egressctl-trace-'));
+  const dir = tempDir('egressctl-trace-');
   const file = join(dir, 'trace.txt');
   writeFileSync(file, '');
   const r = spawnSync(process.execPath, ['--require', join(root, 'test/helpers/trace-requires.cjs'), join(root, 'bin/egressctl.js'), ...args], {
@@ -41,7 +41,7 @@ test('the CLI bundle holds no client-node code', () => {
 });
 
 test('--help, validate, kube-inject and token-authenticated cluster commands do not load the cluster client', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'egressctl-trace-'));
+  const dir = tempDir('egressctl-trace-');
   const token = kubeconfig(dir, '{token: abc}');
   // Each command really ran (its exit code and output), and its modules were traced.
   const cases: Array<[string[], number, RegExp]> = [
@@ -64,7 +64,7 @@ test('--help, validate, kube-inject and token-authenticated cluster commands do 
 });
 
 test('control: an exec-plugin credential does load it (the detector works)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'egressctl-trace-'));
+  const dir = tempDir('egressctl-trace-');
   const exec = kubeconfig(dir, '{exec: {apiVersion: client.authentication.k8s.io/v1, command: "false"}}');
   const r = trace(['get', 'egressrules', '--request-timeout', '1s'], exec);
   assert.equal(r.loaded, true, r.modules.join('\n'));

@@ -2,10 +2,10 @@
 // file, document and line; exit 1; no stack trace. Plus the analysis warnings and the lazy import.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './helpers/run.ts';
+import { tempDir } from './helpers/tmp.ts';
 
 const seed = readFileSync(new URL('../fixtures/seed/wikipedia-rules.yaml', import.meta.url), 'utf8');
 const first = 'kind: EgressRule\nmetadata:\n  name: first\nspec:\n  destination:\n    service: 8.8.8.0/24\n  ports:\n  - port: 443\n    protocol: tcp\n';
@@ -70,7 +70,7 @@ test(`the table has at least 40 invalid inputs (${cases.length})`, () => assert.
 
 for (const [name, doc, message, line = 11] of cases) {
   test(`validate: ${name}`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'egressctl-validate-'));
+    const dir = tempDir('egressctl-validate-');
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, first + '---\n' + doc);
     const r = await runCli(['validate', '-f', file]);
@@ -91,7 +91,7 @@ test('the seed heredoc piped into validate -f - exits 0', async () => {
 });
 
 test('every problem of every file is reported, not just the first', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'egressctl-validate-'));
+  const dir = tempDir('egressctl-validate-');
   writeFileSync(join(dir, 'a.yaml'), egress(dest('10.15.0/16', '  ports: [{port: 0, protocol: tcp}]\n')));
   writeFileSync(join(dir, 'b.yml'), '---\n' + egress(dest('a.org', '  ports: [{port: 53, protocol: udp}]\n')));
   writeFileSync(join(dir, 'ignored.txt'), 'not read');

@@ -15,7 +15,7 @@ import type { ConfigObject } from '../core/objects.ts';
 import type { KindDescriptor } from '../core/kinds/descriptor.ts';
 import { canonical } from '../core/compare.ts';
 import { DEFAULT_REQUEST_TIMEOUT, parseDuration, requestTimeoutProblem } from './duration.ts';
-import { UsageError } from '../core/errors.ts';
+import { CommandError, UsageError } from '../core/errors.ts';
 import { ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 import { loadLiteKubeconfig, needsClientNode, staticCredentials, type Credentials } from './kubeconfig-lite.ts';
 import { DEFAULT_RETRY, Transport, redactUrl, type RequestOptions, type RetryPolicy } from './transport.ts';
@@ -188,12 +188,30 @@ export async function connect(ctx: ConnectContext, opts: ConnectOptions = {}): P
     timeoutMs,
     // As kubectl, the server is told a limit the user gave (not our default).
     tellServerTimeout: global.requestTimeout !== undefined,
-    retry: opts.retry ?? DEFAULT_RETRY,
+    retry: opts.retry ?? retryPolicy(io.env),
     verbosity: global.verbosity,
     log: ctx.log,
     warn: ctx.warn,
   });
   return new Client(transport, agent, contextName, namespace);
+}
+
+/** The variable that sets the first retry's backoff (doubling from there, jittered); README, Development. */
+export const RETRY_BASE_DELAY_ENV = 'EGRESSCTL_RETRY_BASE_DELAY';
+
+/**
+ * DEFAULT_RETRY, with the backoff base of $EGRESSCTL_RETRY_BASE_DELAY when it is set (a Go
+ * duration from 0 to the longest backoff, 5s): the tests retry with `10ms` rather than wait
+ * seconds. Retry-After from the server is honoured whatever it says.
+ */
+export function retryPolicy(env: Record<string, string | undefined>): RetryPolicy {
+  const text = env[RETRY_BASE_DELAY_ENV];
+  if (text === undefined || text === '') return DEFAULT_RETRY;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms > DEFAULT_RETRY.maxDelayMs) {
+    throw new CommandError(`invalid ${RETRY_BASE_DELAY_ENV} "${text}": expected a duration from 0 to 5s, such as 10ms`);
+  }
+  return { ...DEFAULT_RETRY, baseDelayMs: ms };
 }
 
 function emptyToUndefined(m: Record<string, string> | undefined): Record<string, string> | undefined {

@@ -1,6 +1,7 @@
 // End to end: each way of not reaching the cluster gets its own one-line message and exit 1:
 // a missing CRD, a wrong token (401), a refused connection, an unknown CA, no kubeconfig at all.
-// And no credential ever shows, even at -v=9.
+// And no credential ever shows, even at -v=9. What involves a server runs on each server of the
+// run (the real one without CRDs is a server of that suite's own).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,8 @@ import { findKubeconfig } from '../../src/cluster/kubeconfig-lite.ts';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, egressctl, startServer, type TestServer } from '../helpers/server.ts';
+import { ROOT, egressctl } from '../helpers/server.ts';
+import { forEachServer } from '../helpers/cluster.ts';
 
 const SEED = join(ROOT, 'fixtures/seed/wikipedia-rules.yaml');
 const MISSING_CRD =
@@ -22,34 +24,21 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('a cluster without the Istio CRDs', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startServer({ withoutCrds: true });
-  });
-  after(() => server.stop());
-
+forEachServer('a cluster without the Istio CRDs', (server) => {
   test('create, get and delete say the CRD is missing, once, and exit 1', async () => {
-    const env = { KUBECONFIG: server.kubeconfig };
     for (const args of [['create', '-f', SEED], ['get', 'egressrules'], ['delete', 'egressrule', 'wikipedia-range1', 'wikipedia-range2'], ['apply', '-f', SEED], ['replace', '-f', SEED]]) {
-      const r = await egressctl(args, { env });
+      const r = await server.egressctl(args);
       assert.equal(r.code, 1, args.join(' '));
       assert.equal(r.stdout, '', args.join(' '));
       assert.equal(r.stderr, MISSING_CRD, args.join(' '));
     }
   });
-});
+}, { withoutCrds: true });
 
-describe('connection and credential failures', () => {
-  let server: TestServer;
+forEachServer('credentials and certificate authorities', (server) => {
   let dir: string;
-  before(async () => {
-    server = await startServer();
-    dir = mkdtempSync(join(tmpdir(), 'egressctl-errors-'));
-  });
-  after(async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+  before(() => {
+    dir = server.tempDir();
   });
 
   test('a wrong token: 401, one line, exit 1, nothing created', async () => {
@@ -66,18 +55,6 @@ describe('connection and credential failures', () => {
     assert.deepEqual((await server.get('/apis/config.istio.io/v1alpha2/namespaces/default/egressrules')).items, []);
   });
 
-  test('a refused connection: kubectl\'s sentence, once, exit 1', async () => {
-    const port = await closedPort();
-    const closed = join(dir, 'closed');
-    writeFileSync(closed, readFileSync(server.kubeconfig, 'utf8').replace(/server: \S+/, `server: https://127.0.0.1:${port}`));
-    for (const args of [['create', '-f', SEED], ['get', 'egressrules'], ['delete', 'egressrule', 'a', 'b', 'c'], ['validate', '--cluster', '-f', SEED]]) {
-      const r = await egressctl([...args, '--kubeconfig', closed], {});
-      assert.equal(r.code, 1);
-      assert.equal(r.stdout, '');
-      assert.equal(r.stderr, `The connection to the server 127.0.0.1:${port} was refused - did you specify the right host or port?\n`);
-    }
-  });
-
   test('an unknown certificate authority: a TLS message, exit 1', async () => {
     const noCa = join(dir, 'no-ca');
     const text = readFileSync(server.kubeconfig, 'utf8');
@@ -87,15 +64,6 @@ describe('connection and credential failures', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^error: Unable to connect to the server 127\.0\.0\.1:\d+: TLS failed: certificate signed by unknown authority/);
     assert.equal(r.stderr.split('\n').length, 2);
-  });
-
-  test('no kubeconfig anywhere: names the places looked at and suggests egressctl serve', async () => {
-    const home = mkdtempSync(join(dir, 'home-'));
-    const r = await egressctl(['get', 'egressrules'], { env: { KUBECONFIG: '', HOME: home, KUBERNETES_SERVICE_HOST: '' } });
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /^error: no kubeconfig found; looked at \$KUBECONFIG \(unset\), .*\.kube\/config \(no such file\), the in-cluster service account/);
-    assert.match(r.stderr, /egressctl serve/);
-    assert.doesNotMatch(r.stderr, /localhost:8080/);
   });
 
   test('KUBECONFIG naming only missing files is an error: ~/.kube/config (another cluster) is never used instead', async () => {
@@ -120,15 +88,6 @@ describe('connection and credential failures', () => {
     assert.equal(named.code, 1);
     assert.match(named.stderr, /^error: the kubeconfig file ".*typo\.kc" given with --kubeconfig does not exist\n$/);
     assert.deepEqual((await server.requests()).length, 1);
-  });
-
-  test('KUBECONFIG naming only missing files inside a pod: the in-cluster account, with kubectl\'s warning', () => {
-    const root = mkdtempSync(join(dir, 'incluster-'));
-    mkdirSync(join(root, '/var/run/secrets/kubernetes.io/serviceaccount'), { recursive: true });
-    writeFileSync(join(root, '/var/run/secrets/kubernetes.io/serviceaccount/token'), 'x');
-    const env = { KUBECONFIG: '/typo.kc', KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443', EGRESSCTL_INCLUSTER_ROOT: root, HOME: root };
-    assert.deepEqual(findKubeconfig({ env, cwd: dir }), { inCluster: true, warning: 'Config not found: /typo.kc' });
-    assert.throws(() => findKubeconfig({ env: { ...env, KUBERNETES_SERVICE_HOST: '' }, cwd: dir }), /^KubeconfigError: Config not found: \/typo\.kc/);
   });
 
   test('certificate-authority-data that is not a certificate: "cannot parse", not "unknown authority"', async () => {
@@ -163,5 +122,43 @@ describe('connection and credential failures', () => {
     assert.match(runs[0]!.stderr, /Authorization: Bearer <masked>/);
     assert.match(runs[0]!.stderr, /POST https:\/\/127\.0\.0\.1:\d+\/apis\/config\.istio\.io\/v1alpha2\/namespaces\/default\/egressrules 201 Created in \d+ milliseconds/);
     assert.equal(runs[4]!.code, 0);
+  });
+});
+
+describe('failures before any server answers', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'egressctl-errors-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a refused connection: kubectl\'s sentence, once, exit 1', async () => {
+    const port = await closedPort();
+    const closed = join(dir, 'closed');
+    writeFileSync(closed, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`);
+    for (const args of [['create', '-f', SEED], ['get', 'egressrules'], ['delete', 'egressrule', 'a', 'b', 'c'], ['validate', '--cluster', '-f', SEED]]) {
+      const r = await egressctl([...args, '--kubeconfig', closed], {});
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr, `The connection to the server 127.0.0.1:${port} was refused - did you specify the right host or port?\n`);
+    }
+  });
+
+  test('no kubeconfig anywhere: names the places looked at and suggests egressctl serve', async () => {
+    const home = mkdtempSync(join(dir, 'home-'));
+    const r = await egressctl(['get', 'egressrules'], { env: { KUBECONFIG: '', HOME: home, KUBERNETES_SERVICE_HOST: '' } });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error: no kubeconfig found; looked at \$KUBECONFIG \(unset\), .*\.kube\/config \(no such file\), the in-cluster service account/);
+    assert.match(r.stderr, /egressctl serve/);
+    assert.doesNotMatch(r.stderr, /localhost:8080/);
+  });
+
+  test('KUBECONFIG naming only missing files inside a pod: the in-cluster account, with kubectl\'s warning', () => {
+    const root = mkdtempSync(join(dir, 'incluster-'));
+    mkdirSync(join(root, '/var/run/secrets/kubernetes.io/serviceaccount'), { recursive: true });
+    writeFileSync(join(root, '/var/run/secrets/kubernetes.io/serviceaccount/token'), 'x');
+    const env = { KUBECONFIG: '/typo.kc', KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443', EGRESSCTL_INCLUSTER_ROOT: root, HOME: root };
+    assert.deepEqual(findKubeconfig({ env, cwd: dir }), { inCluster: true, warning: 'Config not found: /typo.kc' });
+    assert.throws(() => findKubeconfig({ env: { ...env, KUBERNETES_SERVICE_HOST: '' }, cwd: dir }), /^KubeconfigError: Config not found: \/typo\.kc/);
   });
 });

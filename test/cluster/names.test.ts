@@ -1,12 +1,14 @@
 // End to end and unit: a NAME or -n that is not a valid Kubernetes name never reaches a URL.
 // `delete egressrule .` used to DELETE /namespaces/default/egressrules/ (new URL() collapses
 // `/./`), i.e. the whole collection. Both layers are tested: the commands' validate step (no I/O),
-// and the client's path building (the last guard).
-import { after, before, beforeEach, describe, test } from 'node:test';
+// and the client's path building (the last guard). End to end on each server of the run: the
+// request log (serve's, or the real server's audit log) shows that nothing was sent.
+import { before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, egressctl, startServer, type TestServer } from '../helpers/server.ts';
+import { ROOT } from '../helpers/server.ts';
+import { forEachServer } from '../helpers/cluster.ts';
 import { pathSegment } from '../../src/cluster/client.ts';
 import { UnsafePathError } from '../../src/cluster/errors.ts';
 
@@ -15,16 +17,11 @@ const SEED = readFileSync(SEED_FILE, 'utf8');
 const NAMES = [1, 2, 3, 4, 5].map((i) => `wikipedia-range${i}`);
 const COLLECTION = '/apis/config.istio.io/v1alpha2/namespaces/default/egressrules';
 
-describe('names and namespaces that are not path segments', () => {
-  let server: TestServer;
-  let env: Record<string, string>;
+forEachServer('names and namespaces that are not path segments', (server) => {
   before(async () => {
-    server = await startServer();
-    env = { KUBECONFIG: server.kubeconfig, NO_COLOR: '1' };
-    const c = await egressctl(['create', '-f', '-'], { env, input: SEED });
+    const c = await server.egressctl(['create', '-f', '-'], { input: SEED });
     assert.equal(c.code, 0, c.stderr);
   });
-  after(() => server.stop());
   beforeEach(() => server.clearRequests());
 
   async function stored(): Promise<string[]> {
@@ -33,12 +30,12 @@ describe('names and namespaces that are not path segments', () => {
 
   test('delete egressrule . and .. are refused; every rule is still there; nothing sent', async () => {
     for (const name of ['.', '..']) {
-      const r = await egressctl(['delete', 'egressrule', name], { env });
+      const r = await server.egressctl(['delete', 'egressrule', name]);
       assert.equal(r.code, 1, `${name}: ${r.stderr}`);
       assert.equal(r.stdout, '');
       assert.equal(r.stderr, `error: invalid resource name "${name}": [may not be '${name}']\n`);
     }
-    const mixed = await egressctl(['delete', 'egressrule', 'wikipedia-range1', '..', '-n', 'default'], { env });
+    const mixed = await server.egressctl(['delete', 'egressrule', 'wikipedia-range1', '..', '-n', 'default']);
     assert.equal(mixed.code, 1);
     assert.deepEqual(await server.requests(), []);
     assert.deepEqual(await stored(), NAMES);
@@ -57,7 +54,7 @@ describe('names and namespaces that are not path segments', () => {
       [['replace', '-f', SEED_FILE, '-n', 'Default'], /^error: invalid namespace "Default": /],
     ];
     for (const [args, message] of cases) {
-      const r = await egressctl(args, { env });
+      const r = await server.egressctl(args);
       assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
       assert.equal(r.stdout, '', args.join(' '));
       assert.match(r.stderr, message, args.join(' '));
@@ -67,7 +64,7 @@ describe('names and namespaces that are not path segments', () => {
   });
 
   test('-n "" means -n not given: the context namespace, as kubectl', async () => {
-    const r = await egressctl(['get', 'egressrule', 'wikipedia-range1', '-n', '', '-o', 'name'], { env });
+    const r = await server.egressctl(['get', 'egressrule', 'wikipedia-range1', '-n', '', '-o', 'name']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'egressrule.config.istio.io/wikipedia-range1\n');
   });

@@ -4,8 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { runCli } from '../helpers/run.ts';
@@ -22,8 +21,10 @@ import { humanDuration } from '../../src/print/age.ts';
 import { makeListPrinter, makeResultPrinter, sortObjects } from '../../src/print/objects.ts';
 import { loadLiteKubeconfig, needsClientNode, staticCredentials } from '../../src/cluster/kubeconfig-lite.ts';
 import { ApiError, describeError } from '../../src/cluster/errors.ts';
-import { Transport, redactHeaders } from '../../src/cluster/transport.ts';
+import { DEFAULT_RETRY, Transport, redactHeaders } from '../../src/cluster/transport.ts';
+import { retryPolicy } from '../../src/cluster/client.ts';
 import { makeContext } from '../../src/commands/common.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 describe('usage: exit 2 with the usage line, before any I/O', () => {
   const cases: Array<[string[], RegExp]> = [
@@ -150,7 +151,7 @@ test('errors as kubectl words them', () => {
 });
 
 describe('kubeconfig', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'egressctl-kc-'));
+  const dir = tempDir('egressctl-kc-');
   const a = join(dir, 'a');
   const b = join(dir, 'b');
   writeFileSync(a, 'clusters: [{name: c1, cluster: {server: "https://one:6443", certificate-authority: ca.pem}}]\nusers: [{name: u1, user: {token: secret-token}}]\ncontexts: [{name: x1, context: {cluster: c1, user: u1, namespace: team}}]\ncurrent-context: x1\n');
@@ -225,11 +226,54 @@ describe('transport', () => {
         assert.equal(r.attempts, 3);
         assert.equal(r.ambiguous, false, '429 and 503 mean not processed');
         assert.equal(waits[0], 3000);
+        waits.length = 0;
         await assert.rejects(t.call('GET', '/always'), (e: unknown) => e instanceof ApiError && e.status === 503 && (e as unknown as { attempts: number }).attempts === 6);
+        // The real backoff: 200 ms doubling, capped at 5 s, jittered between half and all of it (random 0: half).
+        assert.deepEqual(waits, [100, 200, 400, 800, 1600]);
         assert.equal(sockets.size, 1, 'every request over one kept-alive connection');
         agent.destroy();
       },
     );
+  });
+
+  test('EGRESSCTL_RETRY_BASE_DELAY sets the first backoff (Go durations from 0 to 5s); anything else is an error naming it', async () => {
+    assert.equal(retryPolicy({}), DEFAULT_RETRY);
+    assert.equal(retryPolicy({ EGRESSCTL_RETRY_BASE_DELAY: '' }), DEFAULT_RETRY);
+    assert.deepEqual(retryPolicy({ EGRESSCTL_RETRY_BASE_DELAY: '10ms' }), { ...DEFAULT_RETRY, baseDelayMs: 10 });
+    assert.equal(retryPolicy({ EGRESSCTL_RETRY_BASE_DELAY: '0' }).baseDelayMs, 0);
+    assert.equal(retryPolicy({ EGRESSCTL_RETRY_BASE_DELAY: '1.5s' }).baseDelayMs, 1500);
+    assert.equal(retryPolicy({ EGRESSCTL_RETRY_BASE_DELAY: '5s' }).baseDelayMs, 5000);
+    for (const bad of ['abc', '-1s', '6s', '10', '1d']) {
+      assert.throws(() => retryPolicy({ EGRESSCTL_RETRY_BASE_DELAY: bad }), (e: unknown) => e instanceof CommandError && e.message === `invalid EGRESSCTL_RETRY_BASE_DELAY "${bad}": expected a duration from 0 to 5s, such as 10ms`, bad);
+    }
+    // Through the program: the policy reaches the transport (each wait is half to all of 10 ms doubling).
+    let calls = 0;
+    const server = http.createServer((req, res) => {
+      calls++;
+      res.writeHead(503).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const dir = tempDir('egressctl-retry-');
+    try {
+      const kubeconfig = join(dir, 'kubeconfig');
+      writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:${(server.address() as { port: number }).port}"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`);
+      const started = Date.now();
+      const r = await runCli(['get', 'egressrules', '-v', '2'], { env: { KUBECONFIG: kubeconfig, EGRESSCTL_RETRY_BASE_DELAY: '10ms', NO_COLOR: '1' } });
+      assert.equal(r.code, 1);
+      assert.equal(calls, 6);
+      const waits = [...r.stderr.matchAll(/in (\d+) ms\n/g)].map((m) => Number(m[1]));
+      assert.equal(waits.length, 5, r.stderr);
+      waits.forEach((w, i) => assert.ok(w >= 5 * 2 ** i && w <= 10 * 2 ** i, `wait ${i + 1}: ${w} ms`));
+      assert.ok(Date.now() - started < 5000);
+      const bad = await runCli(['get', 'egressrules'], { env: { KUBECONFIG: kubeconfig, EGRESSCTL_RETRY_BASE_DELAY: 'soon', NO_COLOR: '1' } });
+      assert.equal(bad.code, 1);
+      assert.equal(bad.stderr, 'error: invalid EGRESSCTL_RETRY_BASE_DELAY "soon": expected a duration from 0 to 5s, such as 10ms\n');
+      assert.equal(calls, 6, 'nothing sent');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('credentials are masked in logs', () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubectlSkipReason } from '../helpers/server.ts';
-import { kubeApiserverSkipReason } from '../helpers/kube-apiserver.ts';
+import { realServerSkipReason } from '../helpers/cluster.ts';
 import { startReal, startServe, type Step, type Target } from './harness.ts';
 import { API_STEPS } from './steps-api.ts';
 import { BUILTIN_STEPS } from './steps-builtin.ts';
@@ -23,7 +23,7 @@ function sorted(v: unknown): unknown {
 
 const STEPS: Step[] = [...API_STEPS, ...BUILTIN_STEPS, ...CLI_STEPS];
 
-const skip = kubeApiserverSkipReason();
+const skip = realServerSkipReason();
 const noKubectl = skip ? false : kubectlSkipReason();
 
 describe('serve against the real kube-apiserver, step by step', { skip }, () => {
@@ -39,7 +39,8 @@ describe('serve against the real kube-apiserver, step by step', { skip }, () => 
   for (const [i, step] of STEPS.entries()) {
     const title = `${String(i + 1).padStart(3, '0')} ${step.name}${step.known ? ' [known difference]' : ''}`;
     test(title, { skip: step.kubectl ? noKubectl : false }, async () => {
-      const [r, s] = [await step.run(real), await step.run(serve)];
+      // Both at once: each server has its own directory, files and kubectl cache (harness.ts).
+      const [r, s] = await Promise.all([step.run(real), step.run(serve)]);
       const [expected, actual] = step.project ? step.project(r, s) : [r, s];
       // CONFORMANCE_DUMP=DIR keeps both answers of every step, to diff by hand.
       if (process.env.CONFORMANCE_DUMP) {

@@ -9,14 +9,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, request } from '../helpers/server.ts';
 import { BUILTIN_GROUPS, groupVersion, typeKey } from '../../src/server/resources.ts';
-import { kubeApiserverSkipReason, startKubeApiserver, type KubeApiserver } from '../helpers/kube-apiserver.ts';
+import { startKubeApiserver, type KubeApiserver } from '../helpers/kube-apiserver.ts';
+import { realServerSkipReason } from '../helpers/cluster.ts';
 import { schemaRoots, stripSchemas } from './schemas.ts';
 
 const FILE = join(ROOT, 'src/server/schemas.json');
 const COLUMNS = join(ROOT, 'src/server/columns.json');
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 
-describe('src/server/schemas.json against the real kube-apiserver', { skip: kubeApiserverSkipReason() }, () => {
+describe('src/server/schemas.json against the real kube-apiserver', { skip: realServerSkipReason() }, () => {
   let real: KubeApiserver;
   before(async () => {
     real = await startKubeApiserver({ crds: [] });

@@ -1,15 +1,19 @@
 // Starts the real Kubernetes API server (test/kube-apiserver, built and cached by
-// scripts/kube-apiserver.mjs) for end-to-end tests, registers the Istio 0.x CRDs in it and waits
+// scripts/kube-apiserver.mjs) for end-to-end tests, registers the CRDs of every kind egressctl can
+// store (the kind registry) in it and waits
 // until they are Established and discovered. The object it returns has the fields of TestServer
 // (test/helpers/server.ts) that make sense for a server we did not write: url, kubeconfig, token,
 // dir, stop(), get(path). Tests skip with kubeApiserverSkipReason() when it cannot be had.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { ensureBuilt, type BuildResult } from '../../scripts/kube-apiserver.mjs';
+import { ensureBuilt, kindCrd, registerCrds as registerCrdsWith, type BuildResult } from '../../scripts/kube-apiserver.mjs';
+
+export { kindCrd };
 import { ROOT, request, type RunResult } from './server.ts';
+import { STORED_KINDS } from '../../src/core/kinds/registry.ts';
 
 export interface KubeApiserver {
   url: string;
@@ -23,10 +27,62 @@ export interface KubeApiserver {
   stop(): Promise<void>;
   /** Authenticated GET, parsed JSON (throws on a non-2xx answer, with the status and body). */
   get(path: string): Promise<any>;
+  /** The server's audit log (one JSON event per request of the token's user, written before the request is served). */
+  auditLog: string;
+  /** The requests of the token's user since the last clearRequests(), from the audit log, in the form of serve's request log. */
+  requests(): Promise<LoggedRequest[]>;
+  clearRequests(): Promise<void>;
+}
+
+/** A request as `egressctl serve`'s request log (/_egressctl/requests) records it. */
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: string;
+}
+
+/** The user of the token the program makes (test/kube-apiserver/main.go). */
+export const ADMIN_USER = 'kube-apiserver-local-admin';
+
+/**
+ * The audit policy: every request of the admin user (the tests, egressctl, kubectl) at level
+ * Metadata, at stage RequestReceived only, so each request is one line and is written before the
+ * server handles it (the log backend's default mode is blocking); nothing of the server's own.
+ */
+const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: ["ResponseStarted", "ResponseComplete", "Panic"]
+rules:
+- level: Metadata
+  users: ["${ADMIN_USER}"]
+- level: None
+`;
+
+const VERB_METHODS: Record<string, string> = { get: 'GET', list: 'GET', watch: 'GET', create: 'POST', update: 'PUT', patch: 'PATCH', delete: 'DELETE', deletecollection: 'DELETE' };
+
+/** The audit events from byte `offset` on, as serve's request log has them. */
+export function readAuditLog(file: string, offset: number): LoggedRequest[] {
+  let text: string;
+  try {
+    text = readFileSync(file).subarray(offset).toString('utf8');
+  } catch {
+    return [];
+  }
+  const out: LoggedRequest[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const e = JSON.parse(line);
+    if (e.user?.username !== ADMIN_USER) continue;
+    const u = new URL(e.requestURI, 'https://x');
+    // Resource requests carry the API verb; other paths (discovery, /version) the HTTP method in lower case.
+    const method = VERB_METHODS[e.verb] ?? String(e.verb).toUpperCase();
+    out.push({ method, path: u.pathname, query: u.search.replace(/^\?/, '') });
+  }
+  return out;
 }
 
 export interface KubeApiserverOptions {
-  /** CustomResourceDefinitions (apiextensions.k8s.io/v1 objects) to create and wait for; default ISTIO_0X_CRDS. */
+  /** CustomResourceDefinitions (apiextensions.k8s.io/v1 objects) to create and wait for; default STORED_KIND_CRDS. */
   crds?: object[];
   /** --service-cluster-ip-range; default the program's (10.96.0.0/12). */
   serviceClusterIpRange?: string;
@@ -34,45 +90,8 @@ export interface KubeApiserverOptions {
   args?: string[];
 }
 
-export interface IstioKind {
-  plural: string;
-  singular: string;
-  kind: string;
-}
-
-/** The Istio 0.x config kinds egressctl manages, as Istio 0.2-0.8 registered them. */
-export const ISTIO_0X_KINDS: IstioKind[] = [
-  { plural: 'destinationpolicies', singular: 'destinationpolicy', kind: 'DestinationPolicy' },
-  { plural: 'egressrules', singular: 'egressrule', kind: 'EgressRule' },
-  { plural: 'routerules', singular: 'routerule', kind: 'RouteRule' },
-];
-
-/**
- * The CRD of one Istio 0.x kind in config.istio.io/v1alpha2. Istio's own 0.x CRDs had no schema;
- * apiextensions.k8s.io/v1 requires one, so spec keeps every field (x-kubernetes-preserve-unknown-fields).
- */
-export function istioCrd(k: IstioKind, group = 'config.istio.io', version = 'v1alpha2'): object {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${k.plural}.${group}`, labels: { istio: 'core' } },
-    spec: {
-      group,
-      scope: 'Namespaced',
-      names: { plural: k.plural, singular: k.singular, kind: k.kind, listKind: `${k.kind}List`, categories: ['istio-io', 'config-istio-io'] },
-      versions: [
-        {
-          name: version,
-          served: true,
-          storage: true,
-          schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } },
-        },
-      ],
-    },
-  };
-}
-
-export const ISTIO_0X_CRDS: object[] = ISTIO_0X_KINDS.map((k) => istioCrd(k));
+/** The CRDs of every kind egressctl can store (the kind registry's STORED_KINDS). */
+export const STORED_KIND_CRDS: object[] = STORED_KINDS.map(kindCrd);
 
 let build: BuildResult | undefined;
 function built(): BuildResult {
@@ -106,7 +125,9 @@ export async function startKubeApiserver(opts: KubeApiserverOptions = {}): Promi
   const dir = mkdtempSync(join(tmpdir(), 'egressctl-kube-apiserver-'));
   const kubeconfig = join(dir, 'kubeconfig');
   const logFile = join(dir, 'kube-apiserver.log');
-  const args = ['--kubeconfig-out', kubeconfig];
+  const auditLog = join(dir, 'audit.log');
+  writeFileSync(join(dir, 'audit-policy.yaml'), AUDIT_POLICY);
+  const args = ['--kubeconfig-out', kubeconfig, '--audit-policy-file', join(dir, 'audit-policy.yaml'), '--audit-log-path', auditLog];
   if (opts.serviceClusterIpRange) args.push('--service-cluster-ip-range', opts.serviceClusterIpRange);
   args.push(...(opts.args ?? []));
   const logFd = openSync(logFile, 'w');
@@ -151,12 +172,20 @@ export async function startKubeApiserver(opts: KubeApiserverOptions = {}): Promi
   const token: string = kc?.users?.[0]?.user?.token ?? '';
 
   let ending: Promise<void> | undefined;
+  let auditOffset = 0;
   const server: KubeApiserver = {
     url,
     kubeconfig,
     token,
     dir,
     logFile,
+    auditLog,
+    async requests() {
+      return readAuditLog(auditLog, auditOffset);
+    },
+    async clearRequests() {
+      auditOffset = statSync(auditLog, { throwIfNoEntry: false })?.size ?? 0;
+    },
     stop() {
       ending ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -175,7 +204,10 @@ export async function startKubeApiserver(opts: KubeApiserverOptions = {}): Promi
     },
   };
   try {
-    await registerCrds(server, opts.crds ?? ISTIO_0X_CRDS);
+    const crds = opts.crds ?? STORED_KIND_CRDS;
+    await registerCrds(server, crds);
+    await warmUp(server, crds);
+    await server.clearRequests();
   } catch (e) {
     const log = tail(logFile);
     await server.stop();
@@ -184,30 +216,49 @@ export async function startKubeApiserver(opts: KubeApiserverOptions = {}): Promi
   return server;
 }
 
-/**
- * Creates the CRDs, then waits until each is Established and its group/version's discovery
- * document lists it (clients that discover before they act see it too).
- */
-export async function registerCrds(server: KubeApiserver, crds: object[], timeoutMs = 60_000): Promise<void> {
-  const base = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
-  for (const crd of crds) {
-    const r = await request(server, 'POST', base, { body: crd });
-    if (r.status !== 201) throw new Error(`POST ${base} (${(crd as any)?.metadata?.name}): ${r.status} ${r.body}`);
-  }
+/** The objects a reset() (test/helpers/cluster.ts) keeps: the uids of the namespaces, nodes, ConfigMaps and Services there are now. */
+export async function baselineOf(server: { get(path: string): Promise<any> }): Promise<Set<string>> {
+  const uids = new Set<string>();
+  for (const plural of BASELINE_RESOURCES) for (const o of (await server.get(`/api/v1/${plural}`)).items) uids.add(o.metadata.uid);
+  return uids;
+}
+
+/** Core resources tests create (kube-inject's ConfigMap and nodes, namespaces) that reset() (test/helpers/cluster.ts) removes; namespaces last. */
+export const BASELINE_RESOURCES = ['configmaps', 'services', 'nodes', 'namespaces'];
+
+/** Creates CRDs again that were deleted: waits until the old ones are gone (their objects removed), then registerCrds. */
+export async function restoreCrds(server: KubeApiserver, crds: object[], timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const crd of crds as any[]) {
-    const name: string = crd.metadata.name;
-    const version = crd.spec.versions.find((v: any) => v.served)?.name;
-    const discovery = `/apis/${crd.spec.group}/${version}`;
-    for (;;) {
-      const got = await request(server, 'GET', `${base}/${name}`);
-      const established = got.status === 200 && (got.json().status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True');
-      const d = established ? await request(server, 'GET', discovery) : undefined;
-      if (d?.status === 200 && d.json().resources?.some((res: any) => res.name === crd.spec.names.plural)) break;
-      if (Date.now() > deadline) throw new Error(`CRD ${name} not Established and discovered within ${timeoutMs} ms (last: ${got.status} ${got.body.slice(0, 500)})`);
+    const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`;
+    while ((await request(server, 'GET', path)).status !== 404) {
+      if (Date.now() > deadline) throw new Error(`CRD ${crd.metadata.name} still being deleted after ${timeoutMs} ms`);
       await sleep(100);
     }
   }
+  await registerCrds(server, crds, timeoutMs);
+}
+
+/**
+ * The first write of a custom resource after start takes about 2 s (measured: every kind, once; the
+ * server's first write of a ConfigMap does not), so one dry-run create is sent here and tests see
+ * the server's usual speed.
+ */
+async function warmUp(server: KubeApiserver, crds: object[]): Promise<void> {
+  const crd = crds[0] as any;
+  if (!crd) return;
+  const version = crd.spec.versions.find((v: any) => v.storage).name;
+  const path = `/apis/${crd.spec.group}/${version}/namespaces/default/${crd.spec.names.plural}?dryRun=All`;
+  const r = await request(server, 'POST', path, { body: { apiVersion: `${crd.spec.group}/${version}`, kind: crd.spec.names.kind, metadata: { name: 'warm-up' }, spec: {} } });
+  if (r.status !== 201) throw new Error(`POST ${path}: ${r.status} ${r.body}`);
+}
+
+/**
+ * Creates the CRDs, then waits until each is Established, discovered and listable
+ * (scripts/kube-apiserver.mjs, which `npm run demo -- --server kube-apiserver` uses too).
+ */
+export function registerCrds(server: KubeApiserver, crds: object[], timeoutMs = 60_000): Promise<void> {
+  return registerCrdsWith((method, path, body) => request(server, method, path, body === undefined ? {} : { body }), crds, timeoutMs);
 }
 
 /** The real kubectl against the server, with a cache directory and HOME of its own (discovery caches would leak between servers). */
@@ -223,7 +274,11 @@ export function kubectl(server: Pick<KubeApiserver, 'kubeconfig' | 'dir'>, args:
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolvePromise({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? (signal ? 128 : 1), stdout, stderr: signal === 'SIGKILL' ? `${stderr}\n(killed after 60 s)` : stderr });
+    });
     child.stdin.on('error', () => {});
     child.stdin.end(input ?? '');
   });

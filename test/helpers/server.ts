@@ -231,19 +231,34 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * What every spawned CLI gets, so that tests write nothing outside the tree and their temporary
+ * directories: the V8 code cache in .cache/test-code-cache instead of ~/.cache/egressctl (kept
+ * across runs; scripts/test.mjs sets the same). A test's own env wins (process.test.ts sets '').
+ */
+export const HERMETIC_ENV: Record<string, string> = { EGRESSCTL_CACHE_DIR: process.env.EGRESSCTL_CACHE_DIR || join(ROOT, '.cache', 'test-code-cache') };
+
 function run(cmd: string, args: string[], opts: { input?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...(opts.env ?? {}) }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...HERMETIC_ENV, ...(opts.env ?? {}) }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolvePromise({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    // A command that never ends (kubectl waiting for a namespace no controller removes) fails its
+    // test after a minute instead of hanging the run.
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? (signal ? 128 : 1), stdout, stderr: signal === 'SIGKILL' ? `${stderr}\n(killed after ${RUN_TIMEOUT_MS / 1000} s)` : stderr });
+    });
     child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }
+
+const RUN_TIMEOUT_MS = 60_000;
 
 /** kubectl with the server's kubeconfig and a cache directory of its own (discovery caches would leak between servers). */
 export function kubectl(server: TestServer, args: string[], input?: string): Promise<RunResult> {

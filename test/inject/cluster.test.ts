@@ -1,20 +1,22 @@
-// --includeIPRanges=auto and --meshConfigMapName: against `egressctl serve` (end to end, built CLI)
-// and, for the paths a local server does not take, against a fake client.
+// --includeIPRanges=auto and --meshConfigMapName: end to end (built CLI) against each server of the
+// run (serve makes its nodes from --pod-cidrs; on the real server, which has no nodes, the suite
+// creates them through the API) and, for the paths a local server does not take, against a fake
+// client.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, egressctl, request } from '../helpers/server.ts';
+import { egressctl } from '../helpers/server.ts';
+import { forEachServer } from '../helpers/cluster.ts';
 import { discoverClusterRanges, readMeshConfigMap, type RequestClient } from '../../src/commands/kube-inject-cluster.ts';
 import { root } from './helpers.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const sleep = join(root, 'fixtures/samples/sleep-istio-0.2.yaml');
 
-test('auto: the pod ranges of the nodes and the ServiceCIDR, printed on stderr and passed with -i', async () => {
-  const server = await startServer({ podCidrs: '10.244.0.0/24,10.244.1.0/24,10.250.0.0/24', serviceCidr: '10.96.0.0/12' });
-  try {
+forEachServer('kube-inject --includeIPRanges=auto', (server) => {
+  test('auto: the pod ranges of the nodes and the ServiceCIDR, printed on stderr and passed with -i', async () => {
     const r = await egressctl(['kube-inject', '-f', sleep, '--includeIPRanges=auto', '--kubeconfig', server.kubeconfig], { env: { NO_COLOR: '1' } });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /pod ranges 10\.244\.0\.0\/23,10\.250\.0\.0\/24 \(from nodes' spec\.podCIDRs\); service ranges 10\.96\.0\.0\/12 \(from ServiceCIDR objects\)/);
@@ -24,17 +26,14 @@ test('auto: the pod ranges of the nodes and the ServiceCIDR, printed on stderr a
     const x = await egressctl(['kube-inject', '-f', sleep, '--includeIPRanges=auto', '--excludeIPRanges=10.250.0.0/24', '--kubeconfig', server.kubeconfig], { env: { NO_COLOR: '1' } });
     assert.equal(x.code, 0, x.stderr);
     assert.match(x.stdout, /- 10\.96\.0\.0\/12,10\.244\.0\.0\/23\n/);
-  } finally {
-    await server.stop();
-  }
-});
+  });
+}, { podCidrs: '10.244.0.0/24,10.244.1.0/24,10.250.0.0/24', serve: { serviceCidr: '10.96.0.0/12' } });
 
-test('--meshConfigMapName reads key mesh of the ConfigMap in -i/--istioNamespace; a missing one is an error', async () => {
-  const server = await startServer({});
-  try {
+forEachServer('kube-inject --meshConfigMapName', (server) => {
+  test('--meshConfigMapName reads key mesh of the ConfigMap in -i/--istioNamespace; a missing one is an error', async () => {
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'mesh-ns' }, data: { mesh: 'defaultConfig:\n  discoveryAddress: istio-pilot.mesh-ns:15003\n  drainDuration: 45s\n' } };
-    await request(server, 'POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'mesh-ns' } } });
-    const created = await request(server, 'POST', '/api/v1/namespaces/mesh-ns/configmaps', { body: cm });
+    await server.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'mesh-ns' } } });
+    const created = await server.request('POST', '/api/v1/namespaces/mesh-ns/configmaps', { body: cm });
     assert.ok(created.status < 300, created.body);
     const r = await egressctl(['kube-inject', '-f', sleep, '--meshConfigMapName', 'istio', '-i', 'mesh-ns', '--kubeconfig', server.kubeconfig], { env: { NO_COLOR: '1' } });
     assert.equal(r.code, 0, r.stderr);
@@ -45,9 +44,7 @@ test('--meshConfigMapName reads key mesh of the ConfigMap in -i/--istioNamespace
     assert.equal(missing.code, 1);
     assert.equal(missing.stdout, '');
     assert.match(missing.stderr, /configmap "istio" from namespace "istio-system": not found/);
-  } finally {
-    await server.stop();
-  }
+  });
 });
 
 function fake(routes: Record<string, { status: number; body: any }>): RequestClient & { calls: string[] } {
@@ -88,7 +85,7 @@ test('auto fails clearly when the cluster does not tell', async () => {
 // That plain kube-inject never loads the cluster client is proven in test/lazy-import.test.ts.
 
 test('auto with an unreachable cluster or no kubeconfig: kubectl\'s message, exit 1, nothing on stdout', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'egressctl-inject-kc-'));
+  const dir = tempDir('egressctl-inject-kc-');
   const kc = join(dir, 'kubeconfig');
   writeFileSync(kc, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
   for (const [args, re] of [
@@ -117,11 +114,9 @@ test('auto: a server that repeats its continue token is an error, not an endless
   assert.equal(calls.filter((c) => c === 'GET /api/v1/nodes').length, 2);
 });
 
-test('a wrong token: kube-inject auto and --meshConfigMapName say it in the words every cluster command uses', async () => {
-  const server = await startServer({ podCidrs: '10.244.0.0/24' });
-  try {
-    const dir = mkdtempSync(join(tmpdir(), 'egressctl-inject-401-'));
-    const bad = join(dir, 'kubeconfig');
+forEachServer('kube-inject and a wrong token', (server) => {
+  test('a wrong token: kube-inject auto and --meshConfigMapName say it in the words every cluster command uses', async () => {
+    const bad = join(server.tempDir(), 'kubeconfig');
     writeFileSync(bad, readFileSync(server.kubeconfig, 'utf8').replace(/token: .*/, 'token: wrong'));
     const get = await egressctl(['get', 'egressrules', '--kubeconfig', bad], { env: { NO_COLOR: '1' } });
     assert.equal(get.code, 1);
@@ -132,7 +127,5 @@ test('a wrong token: kube-inject auto and --meshConfigMapName say it in the word
       assert.equal(r.stdout, '');
       assert.equal(r.stderr, get.stderr, flags.join(' '));
     }
-  } finally {
-    await server.stop();
-  }
-});
+  });
+}, { podCidrs: '10.244.0.0/24' });

@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtures, root } from './helpers.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const bin = join(root, 'bin/egressctl.js');
 const sleep = join(root, 'fixtures/samples/sleep-istio-0.2.yaml');
@@ -54,7 +54,7 @@ test('invalid ranges: exit 1, every bad item named, nothing on stdout', () => {
 });
 
 test('-o writes the file atomically; on an invalid range or a broken document no file is left', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'egressctl-inject-'));
+  const dir = tempDir('egressctl-inject-');
   const out = join(dir, 'out.yaml');
   let r = cli(['kube-inject', '-f', sleep, '--includeIPRanges=10.4.0.0/14,10.7.240.0/20', '-o', out]);
   assert.equal(r.code, 0, r.stderr);
@@ -98,7 +98,7 @@ test('past 1 MiB, stdout streams document by document; a later error says exactl
   assert.match(bad.stderr, /^error: <stdin>: document 10001 \(line 50002, column 1\): YAML syntax error/m);
   assert.match(bad.stderr, /^error: <stdout>: the stream passed 1 MiB before the error, so its first 10000 documents were already written to standard output; nothing after them was \(use -o FILE for all or nothing\)$/m);
   // The same stream with -o: all or nothing.
-  const dir = mkdtempSync(join(tmpdir(), 'egressctl-inject-'));
+  const dir = tempDir('egressctl-inject-');
   const out = join(dir, 'out.yaml');
   const r = spawnSync(process.execPath, [bin, 'kube-inject', '-f', '-', '-o', out], { input: docs.join('---\n') + '---\nkind: [\n', encoding: 'utf8', env });
   assert.equal(r.status, 1);

@@ -5,14 +5,14 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { egressctl, ROOT } from '../helpers/server.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const SLEEP = join(ROOT, 'fixtures/samples/sleep-istio-0.2.yaml');
 const BROKEN = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\nkind: [unclosed\n';
-const dir = mkdtempSync(join(tmpdir(), 'egressctl-out-'));
+const dir = tempDir('egressctl-out-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const inject = (out: string, input?: string) => egressctl(['kube-inject', '-f', input === undefined ? SLEEP : '-', '-o', out, '--includeIPRanges=10.0.0.0/24'], { input, cwd: dir });

@@ -1,11 +1,15 @@
 // The real kubectl against egressctl serve: the commands of issue 3, each asserting kubectl's
-// output and exit code. One server for the file; the tests run in order and build on each other.
+// output and exit code. The tests run in order and build on each other. On each server of the run:
+// what kubectl shows of the real kube-apiserver is what serve must look like to it; where they
+// differ, the test says what each does.
 import { STORED_KINDS } from '../../src/core/kinds/registry.ts';
-import { after, before, describe, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, kubectl, kubectlSkipReason, startServer, type TestServer } from '../helpers/server.ts';
+import { ROOT, kubectlSkipReason } from '../helpers/server.ts';
+import { forEachServer } from '../helpers/cluster.ts';
+import { kubernetesVersion } from '../../scripts/kube-apiserver.mjs';
 
 const skip = kubectlSkipReason();
 const NAMES = ['wikipedia-range1', 'wikipedia-range2', 'wikipedia-range3', 'wikipedia-range4', 'wikipedia-range5'];
@@ -21,25 +25,24 @@ function withApiVersion(text: string): string {
   return text.replace(/^kind: EgressRule$/gm, 'apiVersion: config.istio.io/v1alpha2\nkind: EgressRule');
 }
 
-describe('kubectl against egressctl serve', { skip }, () => {
-  let s: TestServer;
+forEachServer('kubectl against the server', (s) => {
   let rules: string;
   before(async () => {
-    s = await startServer();
-    rules = join(s.dir, 'wikipedia-rules.yaml');
+    rules = join(s.tempDir(), 'wikipedia-rules.yaml');
     writeFileSync(rules, withApiVersion(readFileSync(SEED, 'utf8')));
   });
-  after(() => s?.stop());
 
   test('kubectl version reports server 1.32', async () => {
-    const r = await kubectl(s, ['version']);
+    const r = await s.kubectl(['version']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Server Version: v1\.32\.0$/m);
+    // serve says 1.32 (the machines' kubectl); the real server is the release test/kube-apiserver builds.
+    const want = s.kind === 'kube-apiserver' ? kubernetesVersion().gitVersion : 'v1.32.0';
+    assert.match(r.stdout, new RegExp(`^Server Version: ${want.replace(/\./g, '\\.')}$`, 'm'));
   });
 
   test('the seed without apiVersion is refused by kubectl itself (nothing reaches the resource endpoints)', async () => {
     await s.clearRequests();
-    const r = await kubectl(s, ['create', '-f', SEED]);
+    const r = await s.kubectl(['create', '-f', SEED]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /error validating data: apiVersion not set/);
     const posts = (await s.requests()).filter((q) => q.method !== 'GET');
@@ -47,14 +50,14 @@ describe('kubectl against egressctl serve', { skip }, () => {
   });
 
   test('create -f the five EgressRules', async () => {
-    const r = await kubectl(s, ['create', '-f', rules]);
+    const r = await s.kubectl(['create', '-f', rules]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, NAMES.map((n) => `egressrule.config.istio.io/${n} created\n`).join(''));
     assert.equal(r.stderr, '');
   });
 
   test('create -f again: AlreadyExists for each, exit 1', async () => {
-    const r = await kubectl(s, ['create', '-f', rules]);
+    const r = await s.kubectl(['create', '-f', rules]);
     assert.equal(r.code, 1);
     for (const n of NAMES) {
       assert.match(r.stderr, new RegExp(`Error from server \\(AlreadyExists\\): error when creating "${rules.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}": egressrules\\.config\\.istio\\.io "${n}" already exists`));
@@ -62,7 +65,7 @@ describe('kubectl against egressctl serve', { skip }, () => {
   });
 
   test('get egressrules: table', async () => {
-    const r = await kubectl(s, ['get', 'egressrules']);
+    const r = await s.kubectl(['get', 'egressrules']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0], /^NAME\s+AGE$/);
@@ -71,7 +74,7 @@ describe('kubectl against egressctl serve', { skip }, () => {
   });
 
   test('get egressrules -A --show-labels: NAMESPACE and LABELS columns from the rows\' objects', async () => {
-    const r = await kubectl(s, ['get', 'egressrules', '-A', '--show-labels']);
+    const r = await s.kubectl(['get', 'egressrules', '-A', '--show-labels']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0], /^NAMESPACE\s+NAME\s+AGE\s+LABELS$/);
@@ -79,7 +82,7 @@ describe('kubectl against egressctl serve', { skip }, () => {
   });
 
   test('get egressrules -o json', async () => {
-    const r = await kubectl(s, ['get', 'egressrules', '-o', 'json']);
+    const r = await s.kubectl(['get', 'egressrules', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const list = JSON.parse(r.stdout);
     assert.equal(list.kind, 'List');
@@ -99,7 +102,7 @@ describe('kubectl against egressctl serve', { skip }, () => {
   });
 
   test('get egressrules -o yaml', async () => {
-    const r = await kubectl(s, ['get', 'egressrules', '-o', 'yaml']);
+    const r = await s.kubectl(['get', 'egressrules', '-o', 'yaml']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^apiVersion: v1\nitems:\n- apiVersion: config\.istio\.io\/v1alpha2\n  kind: EgressRule\n/);
     assert.match(r.stdout, /\nkind: List\nmetadata:\n  resourceVersion: ""\n$/);
@@ -107,25 +110,25 @@ describe('kubectl against egressctl serve', { skip }, () => {
   });
 
   test('get egressrule NAME, and a missing one', async () => {
-    const r = await kubectl(s, ['get', 'egressrule', 'wikipedia-range3']);
+    const r = await s.kubectl(['get', 'egressrule', 'wikipedia-range3']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^NAME\s+AGE\nwikipedia-range3\s+\S+\n$/);
-    const missing = await kubectl(s, ['get', 'egressrule', 'nope']);
+    const missing = await s.kubectl(['get', 'egressrule', 'nope']);
     assert.equal(missing.code, 1);
     assert.equal(missing.stderr, 'Error from server (NotFound): egressrules.config.istio.io "nope" not found\n');
   });
 
   test('apply -f: configured (objects made by create), then unchanged, then configured after a change', async () => {
-    const first = await kubectl(s, ['apply', '-f', rules]);
+    const first = await s.kubectl(['apply', '-f', rules]);
     assert.equal(first.code, 0, first.stderr);
     assert.equal(first.stdout, NAMES.map((n) => `egressrule.config.istio.io/${n} configured\n`).join(''));
     assert.match(first.stderr, /Warning: resource egressrules\/wikipedia-range1 is missing the kubectl\.kubernetes\.io\/last-applied-configuration annotation/);
-    const second = await kubectl(s, ['apply', '-f', rules]);
+    const second = await s.kubectl(['apply', '-f', rules]);
     assert.equal(second.code, 0, second.stderr);
     assert.equal(second.stdout, NAMES.map((n) => `egressrule.config.istio.io/${n} unchanged\n`).join(''));
-    const changed = join(s.dir, 'changed.yaml');
+    const changed = join(s.tempDir(), 'changed.yaml');
     writeFileSync(changed, readFileSync(rules, 'utf8').replace('port: 443', 'port: 8443'));
-    const third = await kubectl(s, ['apply', '-f', changed]);
+    const third = await s.kubectl(['apply', '-f', changed]);
     assert.equal(third.code, 0, third.stderr);
     assert.equal(third.stdout, `egressrule.config.istio.io/wikipedia-range1 configured\n${NAMES.slice(1).map((n) => `egressrule.config.istio.io/${n} unchanged\n`).join('')}`);
     const got = await s.get('/apis/config.istio.io/v1alpha2/namespaces/default/egressrules/wikipedia-range1');
@@ -134,9 +137,9 @@ describe('kubectl against egressctl serve', { skip }, () => {
   });
 
   test('apply -f of a new object: created', async () => {
-    const f = join(s.dir, 'new.yaml');
+    const f = join(s.tempDir(), 'new.yaml');
     writeFileSync(f, 'apiVersion: config.istio.io/v1alpha2\nkind: EgressRule\nmetadata:\n  name: applied\nspec:\n  destination:\n    service: "*.example.com"\n  ports:\n  - port: 80\n    protocol: http\n');
-    const r = await kubectl(s, ['apply', '-f', f]);
+    const r = await s.kubectl(['apply', '-f', f]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'egressrule.config.istio.io/applied created\n');
     const got = await s.get('/apis/config.istio.io/v1alpha2/namespaces/default/egressrules/applied');
@@ -145,7 +148,7 @@ describe('kubectl against egressctl serve', { skip }, () => {
 
   test('replace -f', async () => {
     const before = await s.get('/apis/config.istio.io/v1alpha2/namespaces/default/egressrules/wikipedia-range2');
-    const r = await kubectl(s, ['replace', '-f', rules]);
+    const r = await s.kubectl(['replace', '-f', rules]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, NAMES.map((n) => `egressrule.config.istio.io/${n} replaced\n`).join(''));
     const afterObj = await s.get('/apis/config.istio.io/v1alpha2/namespaces/default/egressrules/wikipedia-range1');
@@ -155,16 +158,16 @@ describe('kubectl against egressctl serve', { skip }, () => {
   });
 
   test('delete egressrule NAME, then get says NotFound', async () => {
-    const r = await kubectl(s, ['delete', 'egressrule', 'wikipedia-range5']);
+    const r = await s.kubectl(['delete', 'egressrule', 'wikipedia-range5']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'egressrule.config.istio.io "wikipedia-range5" deleted\n');
-    const again = await kubectl(s, ['delete', 'egressrule', 'wikipedia-range5']);
+    const again = await s.kubectl(['delete', 'egressrule', 'wikipedia-range5']);
     assert.equal(again.code, 1);
     assert.equal(again.stderr, 'Error from server (NotFound): egressrules.config.istio.io "wikipedia-range5" not found\n');
   });
 
   test('get crd', async () => {
-    const r = await kubectl(s, ['get', 'crd']);
+    const r = await s.kubectl(['get', 'crd']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0], /^NAME\s+CREATED AT$/);
@@ -173,7 +176,7 @@ describe('kubectl against egressctl serve', { skip }, () => {
   });
 
   test('api-resources', async () => {
-    const r = await kubectl(s, ['api-resources']);
+    const r = await s.kubectl(['api-resources']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0], /^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND$/);
@@ -187,16 +190,16 @@ describe('kubectl against egressctl serve', { skip }, () => {
   });
 
   test('get istio-io (the category) lists the rules', async () => {
-    const r = await kubectl(s, ['get', 'istio-io']);
+    const r = await s.kubectl(['get', 'istio-io']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /egressrule\.config\.istio\.io\/wikipedia-range1\s/);
   });
 
   test('create -f the seed\'s ExternalName Services', async () => {
-    const r = await kubectl(s, ['create', '-f', join(ROOT, 'fixtures/seed/external-services.yaml')]);
+    const r = await s.kubectl(['create', '-f', join(ROOT, 'fixtures/seed/external-services.yaml')]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'service/externalbin created\nservice/securegoogle created\n');
-    const g = await kubectl(s, ['get', 'svc', 'externalbin', 'securegoogle']);
+    const g = await s.kubectl(['get', 'svc', 'externalbin', 'securegoogle']);
     assert.equal(g.code, 0, g.stderr);
     assert.match(g.stdout, /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\n/);
     assert.match(g.stdout, /\nexternalbin\s+ExternalName\s+<none>\s+httpbin\.org\s+80\/TCP\s/);
@@ -204,42 +207,57 @@ describe('kubectl against egressctl serve', { skip }, () => {
   });
 
   test('a Service with an out-of-range clusterIP under --dry-run=server: Kubernetes\' message with the range', async () => {
-    const r = await kubectl(s, ['create', 'service', 'clusterip', 'probe', '--clusterip', '1.1.1.1', '--tcp', '80:80', '--dry-run=server']);
+    const r = await s.kubectl(['create', 'service', 'clusterip', 'probe', '--clusterip', '1.1.1.1', '--tcp', '80:80', '--dry-run=server']);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, 'error: failed to create ClusterIP service: Service "probe" is invalid: spec.clusterIPs: Invalid value: []string{"1.1.1.1"}: failed to allocate IP 1.1.1.1: the provided IP (1.1.1.1) is not in the valid range. The range of valid IPs is 10.96.0.0/12\n');
   });
 
   test('label and patch --type merge / json; strategic merge patch is 415 as on a real cluster', async () => {
-    const l = await kubectl(s, ['label', 'egressrule', 'wikipedia-range1', 'team=net']);
+    const l = await s.kubectl(['label', 'egressrule', 'wikipedia-range1', 'team=net']);
     assert.equal(l.code, 0, l.stderr);
     assert.equal(l.stdout, 'egressrule.config.istio.io/wikipedia-range1 labeled\n');
-    const sel = await kubectl(s, ['get', 'egressrules', '-l', 'team=net', '-o', 'name']);
+    const sel = await s.kubectl(['get', 'egressrules', '-l', 'team=net', '-o', 'name']);
     assert.equal(sel.stdout, 'egressrule.config.istio.io/wikipedia-range1\n');
-    const m = await kubectl(s, ['patch', 'egressrule', 'wikipedia-range2', '--type', 'merge', '-p', '{"spec":{"ports":[{"port":80,"protocol":"http"}]}}']);
+    const m = await s.kubectl(['patch', 'egressrule', 'wikipedia-range2', '--type', 'merge', '-p', '{"spec":{"ports":[{"port":80,"protocol":"http"}]}}']);
     assert.equal(m.code, 0, m.stderr);
     assert.equal(m.stdout, 'egressrule.config.istio.io/wikipedia-range2 patched\n');
-    const j = await kubectl(s, ['patch', 'egressrule', 'wikipedia-range2', '--type', 'json', '-p', '[{"op":"replace","path":"/spec/ports/0/port","value":81}]']);
+    const j = await s.kubectl(['patch', 'egressrule', 'wikipedia-range2', '--type', 'json', '-p', '[{"op":"replace","path":"/spec/ports/0/port","value":81}]']);
     assert.equal(j.code, 0, j.stderr);
     assert.equal((await s.get('/apis/config.istio.io/v1alpha2/namespaces/default/egressrules/wikipedia-range2')).spec.ports[0].port, 81);
-    const smp = await kubectl(s, ['patch', 'egressrule', 'wikipedia-range2', '-p', '{"spec":{}}']);
+    const smp = await s.kubectl(['patch', 'egressrule', 'wikipedia-range2', '-p', '{"spec":{}}']);
     assert.equal(smp.code, 1);
     assert.equal(smp.stderr, 'error: application/strategic-merge-patch+json is not supported by config.istio.io/v1alpha2, Kind=EgressRule: the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml\n');
   });
 
   test('namespaces: create, use, delete', async () => {
-    const c = await kubectl(s, ['create', 'namespace', 'team-a']);
+    const c = await s.kubectl(['create', 'namespace', 'team-a']);
     assert.equal(c.code, 0, c.stderr);
     assert.equal(c.stdout, 'namespace/team-a created\n');
-    const r = await kubectl(s, ['create', '-n', 'team-a', '-f', rules]);
+    const r = await s.kubectl(['create', '-n', 'team-a', '-f', rules]);
     assert.equal(r.code, 0, r.stderr);
-    const missing = await kubectl(s, ['create', '-n', 'nope', '-f', rules]);
+    const missing = await s.kubectl(['create', '-n', 'nope', '-f', rules]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /Error from server \(NotFound\): error when creating ".*": namespaces "nope" not found/);
-    const d = await kubectl(s, ['delete', 'namespace', 'team-a']);
+    if (s.kind === 'kube-apiserver') {
+      // The namespace goes Terminating; a controller of kube-controller-manager then deletes what is
+      // in it and the namespace itself. The real-server tier runs the API server alone, so it stays
+      // Terminating (and kubectl delete, which waits for it to go, would wait for ever): what is
+      // checked is what the API server does, and that nothing new gets into the namespace.
+      const d = await s.kubectl(['delete', 'namespace', 'team-a', '--wait=false']);
+      assert.equal(d.code, 0, d.stderr);
+      assert.equal(d.stdout, 'namespace "team-a" deleted\n');
+      const phase = await s.kubectl(['get', 'namespace', 'team-a', '-o', 'jsonpath={.status.phase}']);
+      assert.equal(phase.stdout, 'Terminating');
+      const late = await s.kubectl(['create', '-n', 'team-a', '-f', rules]);
+      assert.equal(late.code, 1);
+      assert.match(late.stderr, /Error from server \(Forbidden\): error when creating ".*": egressrules\.config\.istio\.io "wikipedia-range1" is forbidden: unable to create new content in namespace team-a because it is being terminated/);
+      return;
+    }
+    const d = await s.kubectl(['delete', 'namespace', 'team-a']);
     assert.equal(d.code, 0, d.stderr);
     assert.equal(d.stdout, 'namespace "team-a" deleted\n');
-    const gone = await kubectl(s, ['get', 'egressrules', '-n', 'team-a']);
+    const gone = await s.kubectl(['get', 'egressrules', '-n', 'team-a']);
     assert.equal(gone.code, 0);
     assert.equal(gone.stderr, 'No resources found in team-a namespace.\n');
   });
-});
+}, { skip });
