@@ -10,7 +10,6 @@
 // object twice.
 
 import http from 'node:http';
-import https from 'node:https';
 import type { Context } from '../commands/common.ts';
 import type { ConfigObject } from '../core/objects.ts';
 import type { KindDescriptor } from '../core/kinds/descriptor.ts';
@@ -20,6 +19,7 @@ import { UsageError } from '../core/errors.ts';
 import { ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 import { loadLiteKubeconfig, needsClientNode, staticCredentials, type Credentials } from './kubeconfig-lite.ts';
 import { DEFAULT_RETRY, Transport, redactUrl, type RequestOptions, type RetryPolicy } from './transport.ts';
+import { AgentDispatcher, ServerDispatcher, type Dispatcher, type TlsSettings } from './connection.ts';
 
 export { describeError, isClusterError, ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 
@@ -107,9 +107,11 @@ export interface ClusterClient {
 }
 
 export interface ConnectOptions {
-  /** Requests in flight at most (sizes the agent's socket pool). */
+  /** Requests in flight at most: HTTP/2 streams, or HTTP/1.1 connections. */
   concurrency?: number;
   retry?: RetryPolicy;
+  /** Offer HTTP/2 to the server (default true; the server may still answer HTTP/1.1). */
+  http2?: boolean;
 }
 
 /** Reads the kubeconfig and prepares the connection; sends nothing yet. */
@@ -160,14 +162,9 @@ export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<
     ctx.log(2, `not sending credentials to ${server.origin}: plain http`);
   }
 
-  // One agent for the whole run: every request reuses the kept-alive connections.
-  const tls: https.AgentOptions = { keepAlive: true, maxSockets };
-  if (creds.ca) tls.ca = creds.ca;
-  if (creds.cert) tls.cert = creds.cert;
-  if (creds.key) tls.key = creds.key;
-  if (creds.rejectUnauthorized !== undefined) tls.rejectUnauthorized = creds.rejectUnauthorized;
-  if (creds.servername) tls.servername = creds.servername;
-  const agent: http.Agent = proxied ? proxied(tls as Record<string, unknown>) : server.protocol === 'http:' ? new http.Agent({ keepAlive: true, maxSockets }) : new https.Agent(tls);
+  // One dispatcher for the whole run: HTTP/2 streams on one connection, or kept-alive HTTP/1.1
+  // connections (plain http, a proxy's agent, a server without HTTP/2), opened as requests need them.
+  const dispatcher = makeDispatcher(server, creds, maxSockets, proxied, ctx.log, opts.http2);
 
   const timeoutText = global.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
   const timeoutProblem = requestTimeoutProblem(timeoutText);
@@ -175,7 +172,7 @@ export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<
   const timeoutMs = parseDuration(timeoutText) ?? 0;
   const transport = new Transport({
     server,
-    agent,
+    dispatcher,
     headers,
     timeoutMs,
     // As kubectl, the server is told a limit the user gave (not our default).
@@ -185,7 +182,18 @@ export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<
     log: ctx.log,
     warn: ctx.warn,
   });
-  return new Client(transport, agent, contextName, namespace);
+  return new Client(transport, dispatcher, contextName, namespace);
+}
+
+function makeDispatcher(server: URL, creds: Credentials, concurrency: number, proxied: ((o: Record<string, unknown>) => http.Agent) | undefined, log: Context['log'], http2 = true): Dispatcher {
+  const tls: TlsSettings = { ca: creds.ca, cert: creds.cert, key: creds.key, rejectUnauthorized: creds.rejectUnauthorized, servername: creds.servername };
+  if (proxied) {
+    const o: Record<string, unknown> = { keepAlive: true, maxSockets: concurrency };
+    for (const [k, v] of Object.entries(tls)) if (v !== undefined) o[k] = v;
+    return new AgentDispatcher(proxied(o));
+  }
+  if (server.protocol === 'http:') return new AgentDispatcher(new http.Agent({ keepAlive: true, maxSockets: concurrency }));
+  return new ServerDispatcher({ server, tls, concurrency, http2, log });
 }
 
 function emptyToUndefined(m: Record<string, string> | undefined): Record<string, string> | undefined {
@@ -283,7 +291,7 @@ class Client implements ClusterClient {
 
   constructor(
     private readonly transport: Transport,
-    private readonly agent: http.Agent,
+    private readonly dispatcher: Dispatcher,
     readonly contextName: string,
     readonly contextNamespace: string | undefined,
   ) {
@@ -309,7 +317,7 @@ class Client implements ClusterClient {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.dispatcher.close();
   }
 
   private makeOps(kind: KindDescriptor): ResourceOps {
