@@ -97,7 +97,8 @@ export class ResourceApi {
   }
 
   private get(t: ResourceType, ns: string | undefined, name: string, req: ApiRequest): ApiResponse {
-    const obj = this.store.get(this.key(t), ns ?? '', name);
+    // The stored object itself (read-only): its JSON is made once.
+    const obj = this.store.peek(this.key(t), ns ?? '', name);
     if (!obj) throw errors.notFound(t.plural, t.group, name);
     if (wantsTable(req.headers.accept)) {
       return { status: 200, body: toTable(t, [obj], { resourceVersion: obj.metadata.resourceVersion }, req.query.get('includeObject') ?? 'Metadata'), contentType: TABLE_CONTENT_TYPE };
@@ -118,11 +119,9 @@ export class ResourceApi {
     const limit = limitRaw && /^\d+$/.test(limitRaw) ? Number(limitRaw) : 0;
     const cont = q.get('continue');
     const rv = this.store.revision();
-    let items = this.store.list(this.key(t), ns).filter(match);
-    if (cont) {
-      const tok = decodeContinue(cont);
-      items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > tok.start);
-    }
+    // The objects after the continue token's key, in order, as stored (no copy, no sort); a page of them is handed out.
+    const start = cont ? decodeContinue(cont).start : undefined;
+    let items = this.store.list(this.key(t), ns, start).filter(match);
     const meta: Obj = { resourceVersion: String(rv) };
     if (limit > 0 && items.length > limit) {
       const last = items[limit - 1];

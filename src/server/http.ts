@@ -14,6 +14,7 @@ import { OPENAPI_V2_CONTENT_TYPE, buildOpenApiV3 } from './openapi.ts';
 import { ResourceApi, STREAMED, type ApiRequest, type ApiResponse } from './handlers.ts';
 import { Faults, type Fault } from './faults.ts';
 import type { TlsMaterial } from './tls.ts';
+import { answerJson } from './store.ts';
 
 const MAX_BODY = 3 * 1024 * 1024;
 const ADMIN = '/_egressctl/';
@@ -94,7 +95,8 @@ export function createApiServer(opts: HttpOptions): ApiServer {
       return;
     }
     const isBuffer = Buffer.isBuffer(r.body);
-    const text = isBuffer ? (r.body as Buffer) : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+    // Stored objects come with their JSON made once (store.ts): a list page is mostly joined, not serialised.
+    const text = isBuffer ? (r.body as Buffer) : typeof r.body === 'string' ? r.body : answerJson(r.body);
     res.writeHead(r.status, {
       'Content-Type': r.contentType ?? 'application/json',
       'Content-Length': Buffer.byteLength(text),

@@ -69,7 +69,9 @@ export function decodeObject(t: ResourceType, body: unknown, urlNs: string | und
     throw errors.badRequest(`the object provided is unrecognized (must be of type ${t.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
   }
   const obj = body as Obj;
-  const excerpt = JSON.stringify(obj).slice(0, 30);
+  // Only for the message about a kind that is not a string: not made for every request (it was a
+  // second JSON.stringify of each body). Taken before the defaults below are filled in.
+  const excerpt = typeof obj.kind === 'string' ? '' : JSON.stringify(obj).slice(0, 30);
   if (t.custom) {
     if (!obj.kind) throw errors.badRequest(`Object 'Kind' is missing in '${JSON.stringify(obj)}'`);
     if (!obj.apiVersion) throw errors.badRequest(`Object 'apiVersion' is missing in '${JSON.stringify(obj)}'`);
