@@ -32,10 +32,7 @@ module_.exports.main(argv).then((code) => {
   if (cacheFile && (!cachedData || script.cachedDataRejected)) saveCodeCache(cacheFile);
   // Done: exit once the output is written, without waiting for kept-alive connections to wind
   // down (~5 ms) or anything else the command left behind.
-  let streams = 2;
-  const flushed = () => --streams === 0 && process.exit(code);
-  process.stdout.write('', flushed);
-  process.stderr.write('', flushed);
+  module_.exports.flushStandardStreams().then(() => process.exit(code));
 });
 
 function codeCachePath() {

@@ -25,8 +25,27 @@ const kubeClientExternal = {
   },
 };
 
+// Start-up: modules a dependency loads at its top but egressctl never uses, replaced in the CLI
+// bundle (every command pays for what the bundle loads at its top):
+// - commander requires child_process (~3.5 ms) for executable subcommands, which egressctl has
+//   none of: it gets a stand-in that loads the real module on first use.
+// - chalk's supports-color probes the terminals (loading tty and os) for chalk's default
+//   instances; egressctl always gives chalk its colour level (print/color.ts), so it gets "no colour".
+const startupStubs = {
+  name: 'startup-stubs',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:${args.path}'))[k] });`,
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^#supports-color$/ }, () => ({ path: 'supports-color', namespace: 'no-color-probe' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-color-probe' }, () => ({ contents: 'export default { stdout: false, stderr: false };', loader: 'js' }));
+  },
+};
+
 const [cli] = await Promise.all([
-  build({ ...common, format: 'cjs', entryPoints: { cli: 'src/cli.ts' }, outdir: out, outExtension: { '.js': '.cjs' }, metafile: true, plugins: [kubeClientExternal] }),
+  build({ ...common, format: 'cjs', entryPoints: { cli: 'src/cli.ts' }, outdir: out, outExtension: { '.js': '.cjs' }, metafile: true, plugins: [kubeClientExternal, startupStubs] }),
   build({ ...common, format: 'cjs', entryPoints: { 'kube-client': 'src/cluster/kube-client-entry.ts' }, outdir: out, outExtension: { '.js': '.cjs' } }),
   build({ ...common, format: 'esm', entryPoints: { core: 'src/core/index.ts' }, outdir: out }),
 ]);

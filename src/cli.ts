@@ -26,6 +26,12 @@ export function buildProgram(io: IO): Command {
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(escapeControl(s)),
       outputError: (s, write) => write(s),
+      // As commander's defaults, but asking our streams rather than process.stdout/stderr (which
+      // would build Node's streams, io/streams.ts).
+      getOutHelpWidth: () => (io.stdout.isTTY ? (io.stdout as { columns?: number }).columns : undefined) as number,
+      getErrHelpWidth: () => (io.stderr.isTTY ? (io.stderr as { columns?: number }).columns : undefined) as number,
+      getOutHasColors: () => forcedColor() ?? (!!io.stdout.isTTY && !!(io.stdout as { hasColors?(): boolean }).hasColors?.()),
+      getErrHasColors: () => forcedColor() ?? (!!io.stderr.isTTY && !!(io.stderr as { hasColors?(): boolean }).hasColors?.()),
     })
     .showSuggestionAfterError(true)
     .addHelpText('after', `
@@ -39,6 +45,16 @@ Run 'egressctl <command> --help' for a command's flags.`);
   registerCommands(program, io);
   return program;
 }
+
+/** commander's reading of the environment for colour in help: NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE. */
+function forcedColor(): boolean | undefined {
+  const env = process.env;
+  if (env.NO_COLOR || env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR || env.CLICOLOR_FORCE !== undefined) return true;
+  return undefined;
+}
+
+export { flushStandardStreams } from './io/streams.ts';
 
 /** Runs the CLI on the given arguments and streams; resolves to the exit code. */
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {

@@ -1,7 +1,7 @@
 // Reading `-f` inputs: files, directories (their .yaml, .yml and .json files) and `-` for standard
 // input. Text is decoded as strict UTF-8 and split into documents as it arrives, so a caller that
 // consumes documents one by one holds only one document in memory.
-import { createReadStream, promises as fs } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DocumentSplitter, addDocument, type RawDocument, type SourceDocument } from '../core/stream.ts';
@@ -70,7 +70,7 @@ export interface StreamDocument {
 /** Yields the documents of one input as text, as they arrive. */
 export async function* readRawDocuments(path: string, io: IO): AsyncGenerator<StreamDocument> {
   const source = path === '-' ? STDIN_NAME : path;
-  const input: Readable = path === '-' ? io.stdin : createReadStream(resolve(io.cwd, path));
+  const input: AsyncIterable<Uint8Array> | Readable = path === '-' ? io.stdin : fileChunks(resolve(io.cwd, path));
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const splitter = new DocumentSplitter();
   let lines = 0; // newlines decoded so far, to name the line of an invalid byte
@@ -101,6 +101,32 @@ export async function* readRawDocuments(path: string, io: IO): AsyncGenerator<St
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError([{ place: { source }, message: (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : `cannot read: ${fsProblem(e)}` }]);
+  }
+}
+
+/**
+ * The bytes of a file, in chunks. A regular file is read with plain reads (a stream's machinery
+ * costs a few ms of start-up for the few KB a command usually reads); anything else (a FIFO, a
+ * device) through a stream.
+ */
+async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+  const fd = openSync(path, 'r');
+  let streamed = false;
+  try {
+    if (!fstatSync(fd).isFile()) {
+      streamed = true;
+      closeSync(fd);
+      yield* createReadStream(path);
+      return;
+    }
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) return;
+      yield chunk.subarray(0, n);
+    }
+  } finally {
+    if (!streamed) closeSync(fd);
   }
 }
 
