@@ -20,6 +20,7 @@ import { ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathE
 import { loadLiteKubeconfig, needsClientNode, staticCredentials, type Credentials } from './kubeconfig-lite.ts';
 import { DEFAULT_RETRY, Transport, redactUrl, type RequestOptions, type RetryPolicy } from './transport.ts';
 import { AgentDispatcher, ServerDispatcher, type Dispatcher, type TlsSettings } from './connection.ts';
+import { certificatesProblem } from './tls-verify.ts';
 
 export { describeError, isClusterError, ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 
@@ -133,6 +134,8 @@ export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<
     contextName = lite.contextName;
     namespace = lite.namespace;
     creds = staticCredentials(lite);
+    const problem = creds.ca && creds.caWhat ? certificatesProblem(creds.ca, creds.caWhat) : undefined;
+    if (problem) throw new KubeconfigError(problem);
   } else {
     // exec/auth-provider users, proxies, in-cluster: client-node's authenticators and agents.
     const heavy = await import('./kubeconfig.ts');

@@ -243,6 +243,24 @@ function selfSigned(c: ParsedCertificate): boolean {
   return c.x509.checkIssued(c.x509) && c.x509.verify(c.x509.publicKey);
 }
 
+/**
+ * A CA bundle or client certificate must hold PEM certificates that parse: Node ignores garbage in
+ * `ca` silently, and the handshake then fails as "unknown authority", which points the wrong way.
+ * Returns the message when it does not; `what` names it.
+ */
+export function certificatesProblem(pem: Buffer, what: string): string | undefined {
+  const blocks = pem.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
+  if (!blocks) return `cannot parse ${what}: it holds no PEM certificate (-----BEGIN CERTIFICATE-----)`;
+  for (let i = 0; i < blocks.length; i++) {
+    try {
+      new X509Certificate(blocks[i]!);
+    } catch (e) {
+      return `cannot parse ${what}: certificate ${i + 1} of ${blocks.length} is not a valid X.509 certificate (${(e as Error).message})`;
+    }
+  }
+  return undefined;
+}
+
 /** The certificates of a PEM bundle (the kubeconfig's CA), parsed; those that do not parse are left out. */
 export function parseAnchors(pem: Buffer | string): ParsedCertificate[] {
   const blocks = pem.toString().match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
