@@ -1,13 +1,13 @@
 // The entry point: builds the program and turns every error into text and an exit code, here and
 // nowhere else. 0 success; 1 any failure; 2 a usage error (with the usage line on stderr).
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { processIO, type IO } from './io/streams.ts';
 import { AlreadyReported, CommandError, InputError, UsageError } from './core/errors.ts';
 import { formatError } from './print/errors.ts';
 import { isClusterError, KubeconfigError } from './cluster/errors.ts';
 import { colorEnabled, makeColors } from './print/color.ts';
 import { registerCommands } from './commands/index.ts';
-import { normalizeArgv } from './cli-args.ts';
+import { normalizeArgv, verbOf } from './cli-args.ts';
 import { escapeControl } from './print/escape.ts';
 import { SEED_CREATE_EXAMPLE } from './commands/create.ts';
 
@@ -15,7 +15,13 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-export function buildProgram(io: IO): Command {
+/**
+ * The program with every command. `only`: the one command that will run; the others get only what
+ * the top-level help lists (name, arguments, description, whether they have flags), which is all
+ * commander needs of them, and their flags are never built (that was most of --help's start-up).
+ * `''`: every command listed that way (--help, an unknown command).
+ */
+export function buildProgram(io: IO, only?: string): Command {
   const program = new Command('egressctl');
   program
     .description('Manage the egress configuration of an Istio mesh: EgressRule objects and sidecar IP ranges.')
@@ -42,8 +48,38 @@ ${SEED_CREATE_EXAMPLE}
   egressctl kube-inject -f sleep.yaml --includeIPRanges=10.0.0.1/24
 
 Run 'egressctl <command> --help' for a command's flags.`);
-  registerCommands(program, io);
+  registerCommands(only === undefined ? program : listingOnly(program, only), io);
   return program;
+}
+
+/**
+ * Stands in for the program while the commands register: the command named `only` is registered
+ * for real; any other gets a real, bare command with what its registration says of its name,
+ * arguments and description (and a hidden flag, when it has flags, for the `[options]` of the
+ * listing), every other call being ignored.
+ */
+function listingOnly(program: Command, only: string): Command {
+  const listed = (cmd: Command): unknown => {
+    let flagged = false;
+    const self: unknown = new Proxy({}, {
+      get: (_t, prop) => (...args: unknown[]) => {
+        if (prop === 'description' || prop === 'summary' || prop === 'alias' || prop === 'aliases') (cmd as unknown as Record<string, (...a: unknown[]) => unknown>)[prop]!(...args);
+        else if (prop === 'argument') cmd.argument(args[0] as string);
+        else if ((prop === 'option' || prop === 'addOption' || prop === 'requiredOption') && !flagged) {
+          flagged = true;
+          cmd.addOption(new Option('--listed-only').hideHelp());
+        }
+        return self;
+      },
+    });
+    return self;
+  };
+  return new Proxy(program, {
+    get: (target, prop, receiver) => {
+      if (prop !== 'command') return Reflect.get(target, prop, receiver);
+      return (name: string, ...rest: unknown[]) => (name === only ? target.command(name, ...(rest as [])) : listed(target.command(name)));
+    },
+  });
 }
 
 /** commander's reading of the environment for colour in help: NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE. */
@@ -58,7 +94,9 @@ export { flushStandardStreams } from './io/streams.ts';
 
 /** Runs the CLI on the given arguments and streams; resolves to the exit code. */
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
-  const program = buildProgram(io);
+  // Only the command that runs is built in full (completion describes them all).
+  const verb = verbOf(argv);
+  const program = buildProgram(io, verb === 'completion' ? undefined : (verb ?? ''));
   if (argv.length === 0) {
     program.outputHelp({ error: true });
     return EXIT_USAGE;
