@@ -1,7 +1,9 @@
 // Reading `-f` inputs: files, directories (their .yaml, .yml and .json files) and `-` for standard
 // input. Text is decoded as strict UTF-8 and split into documents as it arrives, so a caller that
 // consumes documents one by one holds only one document in memory.
-import { closeSync, createReadStream, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
+// Synchronous file system calls: fs.promises loads a dozen modules (~1.5 ms of start-up) for a
+// few stats and reads that nothing else waits on.
+import { closeSync, createReadStream, fstatSync, openSync, readSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DocumentSplitter, addDocument, type RawDocument, type SourceDocument } from '../core/stream.ts';
@@ -29,7 +31,7 @@ export async function expandFiles(files: readonly string[], io: IO): Promise<{ p
     const full = resolve(io.cwd, f);
     let st;
     try {
-      st = await fs.stat(full);
+      st = statSync(full);
     } catch (e) {
       problems.push({ place: { source: f }, message: await missingPathProblem(f, full, e) });
       continue;
@@ -37,7 +39,7 @@ export async function expandFiles(files: readonly string[], io: IO): Promise<{ p
     if (st.isDirectory()) {
       let names: string[];
       try {
-        names = (await fs.readdir(full)).filter((n) => EXTENSIONS.test(n)).sort();
+        names = readdirSync(full).filter((n) => EXTENSIONS.test(n)).sort();
       } catch (e) {
         problems.push({ place: { source: f }, message: `cannot read the directory: ${fsProblem(e)}` });
         continue;
@@ -55,7 +57,12 @@ export async function expandFiles(files: readonly string[], io: IO): Promise<{ p
 async function missingPathProblem(given: string, full: string, e: unknown): Promise<string> {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') {
-    const target = await fs.readlink(full).catch(() => undefined);
+    let target: string | undefined;
+    try {
+      target = readlinkSync(full);
+    } catch {
+      target = undefined;
+    }
     return target === undefined ? `the path "${given}" does not exist` : `the path "${given}" is a symbolic link to "${target}", which does not exist`;
   }
   if (code === 'ELOOP') return `the path "${given}" is a symbolic link that loops (too many levels of symbolic links)`;

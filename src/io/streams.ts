@@ -1,6 +1,6 @@
 // The streams a command runs on, passed in so that tests run the real command on buffers.
 import { EventEmitter } from 'node:events';
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 
 export interface IO {
@@ -34,7 +34,8 @@ class StdWriter extends EventEmitter {
     if (this.direct === undefined) {
       try {
         const st = fstatSync(this.fd);
-        this.direct = st.isFIFO() || st.isSocket() || st.isFile();
+        // /dev/null too (a character device, but no terminal).
+        this.direct = st.isFIFO() || st.isSocket() || st.isFile() || (st.isCharacterDevice() && st.rdev === nullDevice());
       } catch {
         this.direct = false;
       }
@@ -90,6 +91,14 @@ class StdWriter extends EventEmitter {
     else if (chunk !== undefined) this.write(chunk);
     if (cb) process.nextTick(cb);
     return this;
+  }
+}
+
+function nullDevice(): number | undefined {
+  try {
+    return statSync('/dev/null').rdev;
+  } catch {
+    return undefined;
   }
 }
 
