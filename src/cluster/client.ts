@@ -167,7 +167,8 @@ export async function connect(ctx: Context, opts: ConnectOptions = {}): Promise<
 
   // One dispatcher for the whole run: HTTP/2 streams on one connection, or kept-alive HTTP/1.1
   // connections (plain http, a proxy's agent, a server without HTTP/2), opened as requests need them.
-  const dispatcher = makeDispatcher(server, creds, maxSockets, proxied, ctx.log, opts.http2);
+  // DISABLE_HTTP2 (any value) keeps to HTTP/1.1, as it does for kubectl (client-go).
+  const dispatcher = makeDispatcher(server, creds, maxSockets, proxied, ctx.log, opts.http2 ?? !io.env.DISABLE_HTTP2);
 
   const timeoutText = global.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
   const timeoutProblem = requestTimeoutProblem(timeoutText);

@@ -88,6 +88,15 @@ export function createApiServer(opts: HttpOptions): ApiServer {
   const tokenDigest = opts.token === undefined ? undefined : createHash('sha256').update(opts.token).digest();
   const stalls = new Set<{ timer: NodeJS.Timeout; req: Req }>();
   let inFlight = 0;
+  // For the request log (--fault-injection): which connection carried each request.
+  const connections = new WeakMap<object, number>();
+  const connectionNumber = (req: Req): number => {
+    const key: object = ('stream' in req ? req.stream.session : req.socket) ?? req;
+    let n = connections.get(key);
+    if (n === undefined) connections.set(key, (n = ++connectionCount));
+    return n;
+  };
+  let connectionCount = 0;
 
   const send = (req: Req, res: Res, r: ApiResponse, resetAfter: boolean) => {
     if (resetAfter) {
@@ -221,7 +230,7 @@ export function createApiServer(opts: HttpOptions): ApiServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const pathname = url.pathname;
     const isAdmin = pathname.startsWith(ADMIN);
-    if (faults && !isAdmin) faults.record({ method: req.method ?? 'GET', path: pathname, query: url.search.replace(/^\?/, '') });
+    if (faults && !isAdmin) faults.record({ method: req.method ?? 'GET', path: pathname, query: url.search.replace(/^\?/, ''), protocol: 'stream' in req ? 'h2' : 'http/1.1', connection: connectionNumber(req) });
     let resetAfter = false;
     let out: ApiResponse | typeof STREAMED;
     try {
