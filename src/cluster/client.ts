@@ -9,7 +9,7 @@
 // keep-alive agent, has a time limit, and is retried on transient faults without ever creating an
 // object twice.
 
-import http from 'node:http';
+import type http from 'node:http';
 import type { Context } from '../commands/common.ts';
 import type { ConfigObject } from '../core/objects.ts';
 import type { KindDescriptor } from '../core/kinds/descriptor.ts';
@@ -21,6 +21,7 @@ import { loadLiteKubeconfig, needsClientNode, staticCredentials, type Credential
 import { DEFAULT_RETRY, Transport, redactUrl, type RequestOptions, type RetryPolicy } from './transport.ts';
 import { AgentDispatcher, ServerDispatcher, type Dispatcher, type TlsSettings } from './connection.ts';
 import { certificatesProblem } from './tls-verify.ts';
+import { nodeHttp } from './builtins.ts';
 
 export { describeError, isClusterError, ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 
@@ -196,7 +197,7 @@ function makeDispatcher(server: URL, creds: Credentials, concurrency: number, pr
     for (const [k, v] of Object.entries(tls)) if (v !== undefined) o[k] = v;
     return new AgentDispatcher(proxied(o));
   }
-  if (server.protocol === 'http:') return new AgentDispatcher(new http.Agent({ keepAlive: true, maxSockets: concurrency }));
+  if (server.protocol === 'http:') return new AgentDispatcher(new (nodeHttp().Agent)({ keepAlive: true, maxSockets: concurrency }));
   return new ServerDispatcher({ server, tls, concurrency, http2, log });
 }
 

@@ -16,12 +16,13 @@
 // `requestSent: false` when the server cannot have seen the request (no connection, or a stream
 // the server refused), so that the transport can tell a lost answer from a request never sent.
 
-import http from 'node:http';
-import https from 'node:https';
-import http2 from 'node:http2';
+import type http from 'node:http';
+import type https from 'node:https';
+import type http2 from 'node:http2';
 import tls from 'node:tls';
 import { isIP } from 'node:net';
 import { parseAnchors, verifyChain, type ParsedCertificate } from './tls-verify.ts';
+import { nodeHttp, nodeHttp2, nodeHttps } from './builtins.ts';
 
 export interface Exchange {
   status: number;
@@ -57,6 +58,10 @@ export interface ConnectionOptions {
   http2?: boolean;
   log(level: number, message: string): void;
 }
+
+// RFC 9113 error codes (http2.constants), here so that nothing loads http2 to read them.
+const NGHTTP2_REFUSED_STREAM = 7;
+const NGHTTP2_CANCEL = 8;
 
 const sent = (e: Error, requestSent: boolean) => Object.assign(e, { requestSent });
 
@@ -156,7 +161,7 @@ export class AgentDispatcher implements Dispatcher {
   constructor(private readonly agent: http.Agent) {}
 
   exchange(method: string, url: URL, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, timeoutError: () => Error): Promise<Exchange> {
-    return h1Exchange(url.protocol === 'https:' ? https.request : http.request, this.agent, method, url, headers, payload, timeoutMs, timeoutError, true);
+    return h1Exchange(url.protocol === 'https:' ? nodeHttps().request : nodeHttp().request, this.agent, method, url, headers, payload, timeoutMs, timeoutError, true);
   }
 
   close(): void {
@@ -234,7 +239,7 @@ export class ServerDispatcher implements Dispatcher {
     if (this.protocol === undefined) await this.withDeadline(this.learnProtocol(), deadline, timeoutError);
     const left = deadline ? Math.max(1, deadline - Date.now()) : 0;
     if (this.protocol === 'h2') return this.h2Exchange(method, url, headers, payload, left, deadline, timeoutError);
-    return h1Exchange(https.request, this.agent!, method, url, headers, payload, left, timeoutError, false);
+    return h1Exchange(nodeHttps().request, this.agent!, method, url, headers, payload, left, timeoutError, false);
   }
 
   /** Bounds a wait before anything was sent: past the deadline, the request fails as never sent. */
@@ -279,7 +284,7 @@ export class ServerDispatcher implements Dispatcher {
   }
 
   private makeAgent(): https.Agent {
-    const agent = new https.Agent({ keepAlive: true, maxSockets: this.o.concurrency });
+    const agent = new (nodeHttps().Agent)({ keepAlive: true, maxSockets: this.o.concurrency });
     (agent as unknown as { createConnection: unknown }).createConnection = (_opts: unknown, cb: (e: Error | null, s?: tls.TLSSocket) => void) => {
       const s = this.spare;
       if (s && !s.destroyed) {
@@ -294,7 +299,7 @@ export class ServerDispatcher implements Dispatcher {
   }
 
   private startSession(socket: tls.TLSSocket): http2.ClientHttp2Session {
-    const session = http2.connect(this.o.server.origin, {
+    const session = nodeHttp2().connect(this.o.server.origin, {
       createConnection: () => socket,
       // Large windows: a 500-object page must not wait for WINDOW_UPDATEs across a long round trip.
       settings: { enablePush: false, initialWindowSize: 4 << 20 },
@@ -374,7 +379,7 @@ export class ServerDispatcher implements Dispatcher {
         done = true;
         if (timer) clearTimeout(timer);
         if (e) reject(e);
-        else resolve({ status, statusMessage: http.STATUS_CODES[status], headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8') });
+        else resolve({ status, headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8') });
       };
       req.on('response', (rh) => {
         status = Number(rh[':status']);
@@ -390,13 +395,13 @@ export class ServerDispatcher implements Dispatcher {
       req.on('close', () => {
         if (done) return;
         // A stream the server refused (or a GOAWAY before it) was not processed: safe to send again.
-        if (req.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM) finish(sent(resetError('refused stream'), false));
+        if (req.rstCode === NGHTTP2_REFUSED_STREAM) finish(sent(resetError('refused stream'), false));
         else finish(sent(resetError(`stream closed with code ${req.rstCode}`), true));
       });
       if (timeoutMs > 0) {
         timer = setTimeout(() => {
           finish(sent(timeoutError(), true));
-          req.close(http2.constants.NGHTTP2_CANCEL);
+          req.close(NGHTTP2_CANCEL);
         }, timeoutMs);
       }
       if (payload !== undefined) req.end(payload);

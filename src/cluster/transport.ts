@@ -8,6 +8,7 @@ import { ApiError, ConnectionError, connectionErrorFrom, type Status } from './e
 import { MAX_TIMEOUT_MS, formatDuration, goDuration } from './duration.ts';
 import type { KindDescriptor } from '../core/kinds/descriptor.ts';
 import { AgentDispatcher, type Dispatcher, type Exchange } from './connection.ts';
+import { nodeHttp } from './builtins.ts';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -255,7 +256,7 @@ export class Transport {
       const res = await this.dispatcher.exchange(method, url, headers, payload, timeoutMs, timeoutError);
       if (v >= 6) {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        log(6, `${method} ${url.href} ${res.status} ${res.statusMessage ?? ''} in ${Math.round(ms)} milliseconds`);
+        log(6, `${method} ${url.href} ${res.status} ${res.statusMessage ?? nodeHttp().STATUS_CODES[res.status] ?? ''} in ${Math.round(ms)} milliseconds`);
       }
       if (v >= 9) log(9, `Response headers: ${JSON.stringify(redactHeaders(res.headers as Record<string, unknown>))}`);
       if (v >= 8) log(8, `Response body: ${truncate(res.text)}`);
