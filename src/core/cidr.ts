@@ -23,11 +23,17 @@ const PREFIX = /^(0|[1-9][0-9]?)$/;
 
 /** Parses a strict dotted-decimal IPv4 address to a 32-bit number, or undefined. */
 export function parseIPv4(s: string): number | undefined {
-  // Checking the shape first is both the strictness rule and the fast path: ipaddr's generic
-  // parser tries IPv6 first and throws for every IPv4 string.
-  if (!DOTTED.test(s) || !ipaddr.IPv4.isValidFourPartDecimal(s)) return undefined;
-  const o = ipaddr.IPv4.parse(s).octets;
-  return ((o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3]) >>> 0;
+  // The shape is both the strictness rule and the parse: four decimal parts without leading
+  // zeros, each at most 255 (what ipaddr's isValidFourPartDecimal accepts). ipaddr's own parser,
+  // run twice here before, made `get` of 10,000 rules spend most of its validation in it.
+  const m = DOTTED.exec(s);
+  if (!m) return undefined;
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  const c = Number(m[3]);
+  const d = Number(m[4]);
+  if (a > 255 || b > 255 || c > 255 || d > 255) return undefined;
+  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }
 
 export function maskOf(prefix: number): number {
