@@ -119,14 +119,27 @@ export class ResourceApi {
     const limit = limitRaw && /^\d+$/.test(limitRaw) ? Number(limitRaw) : 0;
     const cont = q.get('continue');
     const rv = this.store.revision();
-    // The objects after the continue token's key, in order, as stored (no copy, no sort); a page of them is handed out.
+    // The objects after the continue token's key, in order, as stored (no copy, no sort); a page of
+    // them is handed out. Without selectors every object matches: the page is read, not the rest.
     const start = cont ? decodeContinue(cont).start : undefined;
-    let items = this.store.list(this.key(t), ns, start).filter(match);
+    const selected = !!q.get('labelSelector') || !!q.get('fieldSelector');
+    let items: Obj[];
+    let total: number;
+    if (selected) {
+      items = this.store.list(this.key(t), ns, start).filter(match);
+      total = items.length;
+    } else {
+      const range = this.store.range(this.key(t), ns, start);
+      total = range.size;
+      const n = limit > 0 ? Math.min(limit, total) : total;
+      items = new Array(n);
+      for (let i = 0; i < n; i++) items[i] = range.at(i);
+    }
     const meta: Obj = { resourceVersion: String(rv) };
-    if (limit > 0 && items.length > limit) {
+    if (limit > 0 && total > limit) {
       const last = items[limit - 1];
       meta.continue = encodeContinue({ rv, start: `${last.metadata.namespace ?? ''}/${last.metadata.name}` });
-      meta.remainingItemCount = items.length - limit;
+      meta.remainingItemCount = total - limit;
       items = items.slice(0, limit);
     }
     if (wantsTable(req.headers.accept)) {

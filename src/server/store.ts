@@ -156,6 +156,20 @@ export class Store {
     return out;
   }
 
+  /**
+   * The same objects as list(), as a view: its size, and each object read when asked for, so a
+   * page of 500 from a collection of 10,000 costs 500 lookups, not 10,000.
+   */
+  range(typeKey: string, ns?: string, after?: string): { size: number; at(i: number): Obj } {
+    const m = this.objects.get(typeKey);
+    if (!m) return { size: 0, at: () => undefined as unknown as Obj };
+    const keys = this.keys(typeKey, m);
+    let from = ns === undefined ? 0 : lowerBound(keys, `${ns}/`);
+    const to = ns === undefined ? keys.length : lowerBound(keys, `${ns}0`);
+    if (after !== undefined) from = Math.max(from, lowerBound(keys, after, true));
+    return { size: Math.max(0, to - from), at: (i) => m.get(keys[from + i]!)! };
+  }
+
   private keys(typeKey: string, m: Map<string, Obj>): string[] {
     let keys = this.sorted.get(typeKey);
     if (!keys) this.sorted.set(typeKey, (keys = [...m.keys()].sort()));
