@@ -212,7 +212,7 @@ export class ResourceApi {
   }
 
   private requireNamespace(t: ResourceType, ns: string | undefined): void {
-    if (t.namespaced && ns !== undefined && !this.store.get(NAMESPACES_KEY, '', ns)) throw errors.notFound('namespaces', '', ns);
+    if (t.namespaced && ns !== undefined && !this.store.peek(NAMESPACES_KEY, '', ns)) throw errors.notFound('namespaces', '', ns);
   }
 
   private create(t: ResourceType, ns: string | undefined, req: ApiRequest): ApiResponse {
@@ -232,7 +232,7 @@ export class ResourceApi {
     if (t.kind === 'Service') prepareService(this.store, this.net, obj);
     if (t.kind === 'Namespace') newNamespace(obj);
     this.requireNamespace(t, ns);
-    if (this.store.get(this.key(t), ns ?? '', obj.metadata.name)) throw errors.alreadyExists(t.plural, t.group, obj.metadata.name);
+    if (this.store.peek(this.key(t), ns ?? '', obj.metadata.name)) throw errors.alreadyExists(t.plural, t.group, obj.metadata.name);
     stampNew(t, obj);
     if (dryRun) {
       obj.metadata.resourceVersion = '';

@@ -50,8 +50,17 @@ export function nameCauses(t: ResourceType, name: string): Cause[] {
 }
 
 
+let nowSecond = -1;
+let nowText = '';
+
+/** The time in RFC 3339 to the second, as the API server writes it; made once a second (every create asks). */
 export function now(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== nowSecond) {
+    nowSecond = second;
+    nowText = new Date(second * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  }
+  return nowText;
 }
 
 export interface Decoded {
