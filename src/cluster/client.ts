@@ -195,9 +195,9 @@ function makeDispatcher(server: URL, creds: Credentials, concurrency: number, pr
   if (proxied) {
     const o: Record<string, unknown> = { keepAlive: true, maxSockets: concurrency };
     for (const [k, v] of Object.entries(tls)) if (v !== undefined) o[k] = v;
-    return new AgentDispatcher(proxied(o));
+    return new AgentDispatcher(proxied(o), server);
   }
-  if (server.protocol === 'http:') return new AgentDispatcher(new (nodeHttp().Agent)({ keepAlive: true, maxSockets: concurrency }));
+  if (server.protocol === 'http:') return new AgentDispatcher(new (nodeHttp().Agent)({ keepAlive: true, maxSockets: concurrency }), server);
   return new ServerDispatcher({ server, tls, concurrency, http2, log });
 }
 

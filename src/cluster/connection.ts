@@ -33,7 +33,8 @@ export interface Exchange {
 
 /** Sends one request (one attempt); see the module comment for what a rejection carries. */
 export interface Dispatcher {
-  exchange(method: string, url: URL, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, timeoutError: () => Error): Promise<Exchange>;
+  /** `target`: the path and query. */
+  exchange(method: string, target: string, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, timeoutError: () => Error): Promise<Exchange>;
   /** `h2`, `http/1.1`, or undefined before the first connection. */
   readonly protocol: string | undefined;
   close(): void;
@@ -72,8 +73,8 @@ function resetError(detail: string): NodeJS.ErrnoException {
 
 /** Opens TLS connections to the server, verified as the module comment says. */
 export class Connector {
-  private readonly host: string;
-  private readonly port: number;
+  readonly host: string;
+  readonly port: number;
   private readonly checkedName: string;
   private readonly anchors: ParsedCertificate[] | undefined;
   private fastContext: tls.SecureContext | undefined;
@@ -158,10 +159,12 @@ export class Connector {
 /** HTTP over an http.Agent: plain http, or a proxy's agent (client-node's). HTTP/1.1 only. */
 export class AgentDispatcher implements Dispatcher {
   readonly protocol = 'http/1.1';
-  constructor(private readonly agent: http.Agent) {}
+  constructor(private readonly agent: http.Agent, private readonly server: URL) {}
 
-  exchange(method: string, url: URL, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, timeoutError: () => Error): Promise<Exchange> {
-    return h1Exchange(url.protocol === 'https:' ? nodeHttps().request : nodeHttp().request, this.agent, method, url, headers, payload, timeoutMs, timeoutError, true);
+  exchange(method: string, target: string, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, timeoutError: () => Error): Promise<Exchange> {
+    const url = new URL(this.server.origin + target);
+    const isTls = url.protocol === 'https:';
+    return h1Exchange(isTls ? nodeHttps().request : nodeHttp().request, url, isTls, this.agent, method, headers, payload, timeoutMs, timeoutError, true);
   }
 
   close(): void {
@@ -171,9 +174,10 @@ export class AgentDispatcher implements Dispatcher {
 
 function h1Exchange(
   request: typeof http.request,
+  where: URL | http.RequestOptions,
+  isTls: boolean,
   agent: http.Agent,
   method: string,
-  url: URL,
   headers: Record<string, string>,
   payload: Buffer | undefined,
   timeoutMs: number,
@@ -187,7 +191,7 @@ function h1Exchange(
       if (timer) clearTimeout(timer);
       reject(sent(e, connected));
     };
-    const req = request(url, { method, headers, agent }, (res) => {
+    const onResponse = (res: http.IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -195,13 +199,13 @@ function h1Exchange(
         resolve({ status: res.statusCode ?? 0, statusMessage: res.statusMessage, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
       });
       res.on('error', fail);
-    });
+    };
+    const req = where instanceof URL ? request(where, { method, headers, agent }, onResponse) : request({ ...where, method, headers, agent }, onResponse);
     req.on('socket', (socket) => {
       if (!watchConnect) {
         connected = true; // our agent hands out sockets already connected and verified
         return;
       }
-      const isTls = url.protocol === 'https:';
       // A kept-alive socket is connected already; a new one is once its (TLS) connection is up.
       if (!socket.connecting && (!isTls || (socket as tls.TLSSocket).encrypted)) connected = true;
       else socket.once(isTls ? 'secureConnect' : 'connect', () => (connected = true));
@@ -234,12 +238,13 @@ export class ServerDispatcher implements Dispatcher {
     this.connector = new Connector(o, o.http2 === false ? ['http/1.1'] : ['h2', 'http/1.1']);
   }
 
-  async exchange(method: string, url: URL, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, timeoutError: () => Error): Promise<Exchange> {
+  async exchange(method: string, target: string, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, timeoutError: () => Error): Promise<Exchange> {
     const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : 0;
     if (this.protocol === undefined) await this.withDeadline(this.learnProtocol(), deadline, timeoutError);
     const left = deadline ? Math.max(1, deadline - Date.now()) : 0;
-    if (this.protocol === 'h2') return this.h2Exchange(method, url, headers, payload, left, deadline, timeoutError);
-    return h1Exchange(nodeHttps().request, this.agent!, method, url, headers, payload, left, timeoutError, false);
+    if (this.protocol === 'h2') return this.h2Exchange(method, target, headers, payload, left, deadline, timeoutError);
+    const where: http.RequestOptions = { host: this.connector.host, port: this.connector.port, path: target };
+    return h1Exchange(nodeHttps().request, where, true, this.agent!, method, headers, payload, left, timeoutError, false);
   }
 
   /** Bounds a wait before anything was sent: past the deadline, the request fails as never sent. */
@@ -346,20 +351,20 @@ export class ServerDispatcher implements Dispatcher {
     else this.active--;
   }
 
-  private async h2Exchange(method: string, url: URL, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, deadline: number, timeoutError: () => Error): Promise<Exchange> {
+  private async h2Exchange(method: string, target: string, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, deadline: number, timeoutError: () => Error): Promise<Exchange> {
     await this.withDeadline(this.acquire(), deadline, timeoutError);
     try {
       const session = await this.withDeadline(this.getSession(), deadline, timeoutError);
       const left = deadline ? Math.max(1, deadline - Date.now()) : 0;
-      return await this.stream(session, method, url, headers, payload, left, timeoutError);
+      return await this.stream(session, method, target, headers, payload, left, timeoutError);
     } finally {
       this.release();
     }
   }
 
-  private stream(session: http2.ClientHttp2Session, method: string, url: URL, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, timeoutError: () => Error): Promise<Exchange> {
+  private stream(session: http2.ClientHttp2Session, method: string, target: string, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, timeoutError: () => Error): Promise<Exchange> {
     return new Promise((resolve, reject) => {
-      const h: http2.OutgoingHttpHeaders = { ':method': method, ':path': url.pathname + url.search };
+      const h: http2.OutgoingHttpHeaders = { ':method': method, ':path': target };
       for (const k in headers) h[k.toLowerCase()] = headers[k];
       let req: http2.ClientHttp2Stream;
       try {

@@ -133,7 +133,7 @@ export class Transport {
     this.sleep = opts.sleep ?? defaultSleep;
     this.random = opts.random ?? Math.random;
     if (!opts.dispatcher && !opts.agent) throw new TypeError('a Transport needs a dispatcher or an agent');
-    this.dispatcher = opts.dispatcher ?? new AgentDispatcher(opts.agent!);
+    this.dispatcher = opts.dispatcher ?? new AgentDispatcher(opts.agent!, opts.server);
     this.baseHeaders = { Accept: 'application/json, */*', 'User-Agent': 'egressctl', ...opts.headers };
   }
 
@@ -143,11 +143,17 @@ export class Transport {
   }
 
   url(path: string, query?: Record<string, string | undefined>): URL {
-    const u = new URL(this.server.origin + this.basePath + path);
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, v);
+    return new URL(this.server.origin + this.target(path, query));
+  }
+
+  /** The path and query sent (no URL object is made for a request: only for messages). */
+  private target(path: string, query?: Record<string, string | undefined>): string {
+    let q: URLSearchParams | undefined;
+    if (query) for (const k in query) if (query[k] !== undefined) (q ??= new URLSearchParams()).set(k, query[k]!);
     // As kubectl (client-go): the server is told the client's limit, so it can stop in time too.
-    if (this.opts.tellServerTimeout && this.opts.timeoutMs > 0 && !u.searchParams.has('timeout')) u.searchParams.set('timeout', goDuration(this.opts.timeoutMs));
-    return u;
+    if (this.opts.tellServerTimeout && this.opts.timeoutMs > 0 && !q?.has('timeout')) (q ??= new URLSearchParams()).set('timeout', goDuration(this.opts.timeoutMs));
+    const qs = q?.toString();
+    return this.basePath + path + (qs ? `?${qs}` : '');
   }
 
   private backoff(attempt: number): number {
@@ -161,7 +167,7 @@ export class Transport {
    * retries: no attempt starts, and no backoff is waited, past that limit.
    */
   async send(method: string, path: string, ro: RequestOptions = {}): Promise<RawResponse> {
-    const url = this.url(path, ro.query);
+    const target = this.target(path, ro.query);
     let payload: Buffer | undefined;
     if (ro.body !== undefined) payload = Buffer.from(typeof ro.body === 'string' ? ro.body : JSON.stringify(ro.body));
     let headers = this.baseHeaders;
@@ -175,7 +181,7 @@ export class Transport {
     for (let attempt = 1; ; attempt++) {
       let res: Exchange;
       try {
-        res = await this.once(method, url, headers, payload, deadline === undefined ? 0 : Math.max(1, deadline - Date.now()));
+        res = await this.once(method, target, headers, payload, deadline === undefined ? 0 : Math.max(1, deadline - Date.now()));
       } catch (e) {
         const ce = e instanceof ConnectionError ? e : connectionErrorFrom(e as NodeJS.ErrnoException, this.server.origin, this.host);
         // A reset or a timeout after the request reached the server may come after the server
@@ -184,7 +190,7 @@ export class Transport {
         ambiguous ||= ce.transient && sent;
         const wait = this.backoff(attempt);
         if (!ce.transient || attempt >= maxAttempts || !fits(wait)) throw Object.assign(ce, { attempts: attempt, ambiguous });
-        this.opts.log(2, `retrying ${method} ${url.pathname} after ${ce.code} (attempt ${attempt + 1} of ${maxAttempts}) in ${wait} ms`);
+        this.opts.log(2, `retrying ${method} ${pathOf(target)} after ${ce.code} (attempt ${attempt + 1} of ${maxAttempts}) in ${wait} ms`);
         await this.sleep(wait);
         continue;
       }
@@ -192,7 +198,7 @@ export class Transport {
       const wait = after !== undefined ? Math.min(after, this.retry.maxRetryAfterMs) + Math.round(this.random() * 50) : this.backoff(attempt);
       if (RETRY_STATUSES.has(res.status) && attempt < maxAttempts && fits(wait)) {
         if (!UNPROCESSED_STATUSES.has(res.status)) ambiguous = true;
-        this.opts.log(2, `retrying ${method} ${url.pathname} after ${res.status}${after !== undefined ? ` (Retry-After ${formatDuration(after)})` : ''} (attempt ${attempt + 1} of ${maxAttempts}) in ${wait} ms`);
+        this.opts.log(2, `retrying ${method} ${pathOf(target)} after ${res.status}${after !== undefined ? ` (Retry-After ${formatDuration(after)})` : ''} (attempt ${attempt + 1} of ${maxAttempts}) in ${wait} ms`);
         await this.sleep(wait);
         continue;
       }
@@ -239,24 +245,25 @@ export class Transport {
    * One attempt, bounded by `timeoutMs` (0: none). A failure before the request could reach the
    * server (no connection, a TLS failure, a refused stream) carries `requestSent: false`.
    */
-  private async once(method: string, url: URL, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number): Promise<Exchange> {
+  private async once(method: string, target: string, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number): Promise<Exchange> {
     const { log } = this.opts;
     const started = process.hrtime.bigint();
     this.requestCount++;
     const v = this.opts.verbosity;
+    const url = v >= 6 ? new URL(this.server.origin + target) : undefined;
     if (v >= 7) {
-      log(7, `${method} ${url.href}`);
+      log(7, `${method} ${url!.href}`);
       log(7, `Request headers: ${JSON.stringify(redactHeaders(headers))}`);
     }
     if (payload && v >= 8) log(8, `Request body: ${truncate(payload.toString())}`);
-    if (v >= 9) log(9, `curl -v -X${method} ${Object.entries(redactHeaders(headers)).map(([k, h]) => `-H ${quote(`${k}: ${h}`)}`).join(' ')} ${quote(url.href)}`);
+    if (v >= 9) log(9, `curl -v -X${method} ${Object.entries(redactHeaders(headers)).map(([k, h]) => `-H ${quote(`${k}: ${h}`)}`).join(' ')} ${quote(url!.href)}`);
     const timeoutError = () =>
       new ConnectionError(`Unable to connect to the server ${this.host}: no response within the request timeout of ${formatDuration(this.opts.timeoutMs)} (--request-timeout)`, 'Timeout', this.server.origin, true);
     try {
-      const res = await this.dispatcher.exchange(method, url, headers, payload, timeoutMs, timeoutError);
+      const res = await this.dispatcher.exchange(method, target, headers, payload, timeoutMs, timeoutError);
       if (v >= 6) {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        log(6, `${method} ${url.href} ${res.status} ${res.statusMessage ?? nodeHttp().STATUS_CODES[res.status] ?? ''} in ${Math.round(ms)} milliseconds`);
+        log(6, `${method} ${url!.href} ${res.status} ${res.statusMessage ?? nodeHttp().STATUS_CODES[res.status] ?? ''} in ${Math.round(ms)} milliseconds`);
       }
       if (v >= 9) log(9, `Response headers: ${JSON.stringify(redactHeaders(res.headers as Record<string, unknown>))}`);
       if (v >= 8) log(8, `Response body: ${truncate(res.text)}`);
@@ -264,11 +271,17 @@ export class Transport {
     } catch (e) {
       if (v >= 6) {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        log(6, `${method} ${url.href} failed in ${Math.round(ms)} milliseconds: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        log(6, `${method} ${url!.href} failed in ${Math.round(ms)} milliseconds: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
       throw e;
     }
   }
+}
+
+/** The path of a path and query, for messages. */
+function pathOf(target: string): string {
+  const q = target.indexOf('?');
+  return q < 0 ? target : target.slice(0, q);
 }
 
 function truncate(s: string, n = 4096): string {
