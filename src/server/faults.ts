@@ -18,7 +18,7 @@ export interface LoggedRequest {
   method: string;
   path: string;
   query: string;
-  /** `h2` or `http/1.1`. */
+  /** `h2` or `http/1.1` (listed with ?connections=1). */
   protocol?: string;
   /** Which connection carried it: a number per connection, from 1. */
   connection?: number;

@@ -160,7 +160,8 @@ export function createApiServer(opts: HttpOptions): ApiServer {
       throw errors.methodNotAllowed();
     }
     if (p === '/_egressctl/requests') {
-      if (req.method === 'GET') return { status: 200, body: faults.requests() };
+      // ?connections=1: with the protocol and connection of each request.
+      if (req.method === 'GET') return { status: 200, body: req.query.get('connections') === '1' ? faults.requests() : faults.requests().map(({ protocol: _p, connection: _c, ...r }) => r) };
       if (req.method === 'DELETE') {
         faults.clearRequests();
         return { status: 200, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 } };

@@ -35,7 +35,7 @@ for (const protocol of ['h2', 'http/1.1'] as const) {
     }
 
     async function posts() {
-      return (await server.requests()).filter((q: any) => q.method === 'POST' && q.path === COLLECTION) as unknown as Array<{ protocol: string; connection: number }>;
+      return ((await server.get('/_egressctl/requests?connections=1')) as Array<{ method: string; path: string; protocol: string; connection: number }>).filter((q) => q.method === 'POST' && q.path === COLLECTION);
     }
 
     test(`the requests go over ${protocol}; ${protocol === 'h2' ? 'one connection carries them all' : 'at most --concurrency connections'}`, async () => {
@@ -115,7 +115,7 @@ describe('over HTTP/2: a reset ends one stream, not the connection', () => {
     const r = await egressctl(['create', '-f', '-', '--concurrency', '8', '-o', 'name'], { env, input: rules(8, 'q') });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trimEnd().split('\n').length, 8);
-    const p = (await server.requests()).filter((q: any) => q.method === 'POST') as unknown as Array<{ connection: number }>;
+    const p = ((await server.get('/_egressctl/requests?connections=1')) as Array<{ method: string; connection: number }>).filter((q) => q.method === 'POST');
     assert.equal(p.length, 9, 'eight creates and one retry');
     assert.equal(new Set(p.map((q) => q.connection)).size, 1, 'all on one connection');
   });
