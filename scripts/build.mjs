@@ -10,7 +10,7 @@
 //   need it (exec plugins, auth providers, in-cluster); plain tokens and certificates never load it.
 // - dist/core.js: the pure core as an ES module library entry (used by the benchmarks).
 import { build } from 'esbuild';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 // Built beside dist/ and swapped in, so a test running the CLI never sees a half-written dist/.
 const out = `dist.new-${process.pid}`;
@@ -44,6 +44,14 @@ const [cli] = await Promise.all([
   build({ ...common, format: 'cjs', entryPoints: { 'kube-client': 'src/cluster/kube-client-entry.ts' }, outdir: out, outExtension: { '.js': '.cjs' } }),
   build({ ...common, format: 'esm', entryPoints: { core: 'src/core/index.ts' }, outdir: out }),
 ]);
+// The CLI bundle must be ASCII: one other character makes V8 hold the whole source as two-byte
+// text, slower to read and compile at every start. esbuild escapes strings but not regular
+// expression literals; write such characters as \uXXXX there.
+{
+  const text = readFileSync(`${out}/cli.cjs`, 'latin1');
+  const at = text.search(/[^\x00-\x7f]/);
+  if (at >= 0) throw new Error(`dist/cli.cjs is not ASCII at offset ${at}: ...${text.slice(Math.max(0, at - 60), at + 20)}...`);
+}
 // Which sources the CLI bundle holds: a test checks that client-node is not among them.
 writeFileSync(`${out}/meta.json`, JSON.stringify(Object.keys(cli.metafile.inputs)));
 try {
