@@ -138,6 +138,9 @@ export class Connector {
     // problem() does on ours.
     return new Promise((resolve, reject) => {
       const socket = tls.connect(opts);
+      // Once the ClientHello is out, the wait for the server's answer (a round trip) is spent
+      // loading http2 (~5 ms), which the connection will most likely speak.
+      if (this.alpn[0] === 'h2') socket.once('connect', () => setImmediate(nodeHttp2));
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
       socket.setNoDelay(true);
