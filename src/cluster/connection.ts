@@ -355,7 +355,14 @@ export class ServerDispatcher implements Dispatcher {
   }
 
   private async h2Exchange(method: string, target: string, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, deadline: number, timeoutError: () => Error): Promise<Exchange> {
-    await this.withDeadline(this.acquire(), deadline, timeoutError);
+    const slot = this.acquire();
+    try {
+      await this.withDeadline(slot, deadline, timeoutError);
+    } catch (e) {
+      // Timed out waiting for a stream: the slot, when it comes, is given back.
+      void slot.then(() => this.release());
+      throw e;
+    }
     try {
       const session = await this.withDeadline(this.getSession(), deadline, timeoutError);
       const left = deadline ? Math.max(1, deadline - Date.now()) : 0;
