@@ -71,6 +71,14 @@ function resetError(detail: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`socket hang up (${detail})`), { code: 'ECONNRESET' });
 }
 
+const lowered = new Map<string, string>();
+/** A header name as HTTP/2 writes it (the few names used, lowered once). */
+function lowerCase(name: string): string {
+  let l = lowered.get(name);
+  if (l === undefined) lowered.set(name, (l = name.toLowerCase()));
+  return l;
+}
+
 /** Opens TLS connections to the server, verified as the module comment says. */
 export class Connector {
   readonly host: string;
@@ -355,16 +363,21 @@ export class ServerDispatcher implements Dispatcher {
   }
 
   private async h2Exchange(method: string, target: string, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, deadline: number, timeoutError: () => Error): Promise<Exchange> {
-    const slot = this.acquire();
-    try {
-      await this.withDeadline(slot, deadline, timeoutError);
-    } catch (e) {
-      // Timed out waiting for a stream: the slot, when it comes, is given back.
-      void slot.then(() => this.release());
-      throw e;
+    // The common case, a free stream on an open session, without waiting (or timers) at all.
+    if (this.active < this.o.concurrency) this.active++;
+    else {
+      const slot = this.acquire();
+      try {
+        await this.withDeadline(slot, deadline, timeoutError);
+      } catch (e) {
+        // Timed out waiting for a stream: the slot, when it comes, is given back.
+        void slot.then(() => this.release());
+        throw e;
+      }
     }
     try {
-      const session = await this.withDeadline(this.getSession(), deadline, timeoutError);
+      const open = this.session && !this.session.closed && !this.session.destroyed ? this.session : undefined;
+      const session = open ?? (await this.withDeadline(this.getSession(), deadline, timeoutError));
       const left = deadline ? Math.max(1, deadline - Date.now()) : 0;
       return await this.stream(session, method, target, headers, payload, left, timeoutError);
     } finally {
@@ -375,7 +388,7 @@ export class ServerDispatcher implements Dispatcher {
   private stream(session: http2.ClientHttp2Session, method: string, target: string, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, timeoutError: () => Error): Promise<Exchange> {
     return new Promise((resolve, reject) => {
       const h: http2.OutgoingHttpHeaders = { ':method': method, ':path': target };
-      for (const k in headers) h[k.toLowerCase()] = headers[k];
+      for (const k in headers) h[lowerCase(k)] = headers[k];
       let req: http2.ClientHttp2Stream;
       try {
         req = session.request(h, { endStream: payload === undefined });
