@@ -383,8 +383,12 @@ class Client implements ClusterClient {
       get,
       async create(object, o) {
         const ns = object.metadata.namespace!;
-        const body = { ...object, metadata: { ...object.metadata } };
-        delete body.metadata.resourceVersion; // a create carrying one is refused (500) by the server
+        // A create carrying a resourceVersion is refused (500) by the server: sent without one.
+        let body = object;
+        if (object.metadata.resourceVersion !== undefined) {
+          body = { ...object, metadata: { ...object.metadata } };
+          delete body.metadata.resourceVersion;
+        }
         try {
           const r = await call('POST', collectionPath(ns), { query: dry(o), body });
           return { object: stored('POST', collectionPath(ns), r.body, !o?.dryRun, o?.dryRun) };

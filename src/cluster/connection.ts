@@ -407,7 +407,7 @@ export class ServerDispatcher implements Dispatcher {
         done = true;
         if (timer) clearTimeout(timer);
         if (e) reject(e);
-        else resolve({ status, headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8') });
+        else resolve({ status, headers: responseHeaders, text: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8') });
       };
       req.on('response', (rh) => {
         status = Number(rh[':status']);
