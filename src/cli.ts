@@ -1,6 +1,6 @@
 // The entry point: builds the program and turns every error into text and an exit code, here and
 // nowhere else. 0 success; 1 any failure; 2 a usage error (with the usage line on stderr).
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { processIO, type IO } from './io/streams.ts';
 import { AlreadyReported, CommandError, InputError, UsageError } from './core/errors.ts';
 import { formatError } from './print/errors.ts';
@@ -17,9 +17,8 @@ export const EXIT_USAGE = 2;
 
 /**
  * The program with every command. `only`: the one command that will run; the others get only what
- * the top-level help lists (name, arguments, description, whether they have flags), which is all
- * commander needs of them, and their flags are never built (that was most of --help's start-up).
- * `''`: every command listed that way (--help, an unknown command).
+ * the top-level help lists of them (commands/index.ts). `''`: every command listed that way
+ * (--help, an unknown command).
  */
 export function buildProgram(io: IO, only?: string): Command {
   const program = new Command('egressctl');
@@ -48,38 +47,8 @@ ${SEED_CREATE_EXAMPLE}
   egressctl kube-inject -f sleep.yaml --includeIPRanges=10.0.0.1/24
 
 Run 'egressctl <command> --help' for a command's flags.`);
-  registerCommands(only === undefined ? program : listingOnly(program, only), io);
+  registerCommands(program, io, only);
   return program;
-}
-
-/**
- * Stands in for the program while the commands register: the command named `only` is registered
- * for real; any other gets a real, bare command with what its registration says of its name,
- * arguments and description (and a hidden flag, when it has flags, for the `[options]` of the
- * listing), every other call being ignored.
- */
-function listingOnly(program: Command, only: string): Command {
-  const listed = (cmd: Command): unknown => {
-    let flagged = false;
-    const self: unknown = new Proxy({}, {
-      get: (_t, prop) => (...args: unknown[]) => {
-        if (prop === 'description' || prop === 'summary' || prop === 'alias' || prop === 'aliases') (cmd as unknown as Record<string, (...a: unknown[]) => unknown>)[prop]!(...args);
-        else if (prop === 'argument') cmd.argument(args[0] as string);
-        else if ((prop === 'option' || prop === 'addOption' || prop === 'requiredOption') && !flagged) {
-          flagged = true;
-          cmd.addOption(new Option('--listed-only').hideHelp());
-        }
-        return self;
-      },
-    });
-    return self;
-  };
-  return new Proxy(program, {
-    get: (target, prop, receiver) => {
-      if (prop !== 'command') return Reflect.get(target, prop, receiver);
-      return (name: string, ...rest: unknown[]) => (name === only ? target.command(name, ...(rest as [])) : listed(target.command(name)));
-    },
-  });
 }
 
 /** commander's reading of the environment for colour in help: NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE. */

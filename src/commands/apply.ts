@@ -12,7 +12,7 @@ import type { ClusterClient, StoredObject } from '../cluster/client.ts';
 import { ApiError } from '../cluster/errors.ts';
 import type { IO } from '../io/streams.ts';
 import { makeResultPrinter, yamlOf, type ResultPrinter } from '../print/objects.ts';
-import { addGlobalOptions, makeContext, type Context } from './common.ts';
+import { addGlobalOptions, makeContext, type Context, type CommandInfo } from './common.ts';
 import { addWriteOptions } from './write-flags.ts';
 import { openCluster, readObjects, withNamespace } from './read-objects.ts';
 import { batchName, runBatch } from './batch.ts';
@@ -75,11 +75,14 @@ export async function runApply(ctx: Context, o: WriteCommandOptions): Promise<vo
   }
 }
 
+/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
+export const APPLY: CommandInfo = { name: 'apply', description: 'create the objects that are missing and update those that differ, of any kind (idempotent)', args: '[args...]', flags: true };
+
 export function registerApply(program: Command, io: IO): void {
   const cmd = program
-    .command('apply')
-    .description('create the objects that are missing and update those that differ, of any kind (idempotent)')
-    .argument('[args...]')
+    .command(APPLY.name)
+    .description(APPLY.description)
+    .argument(APPLY.args!)
     .usage('-f FILE|- [flags]');
   addWriteOptions(cmd, 'apply');
   cmd.option('-o, --output <format>', 'name: print KIND.GROUP/NAME lines; yaml: the stored objects');

@@ -2,6 +2,7 @@
 // so they stay true as commands are added.
 import type { Command, Option } from 'commander';
 import type { IO } from '../io/streams.ts';
+import type { CommandInfo } from './common.ts';
 import { UsageError } from '../core/errors.ts';
 import { TYPE_NAMES } from '../core/kinds/registry.ts';
 
@@ -94,11 +95,14 @@ export function completionScript(program: Command, shell: string): string {
   throw new UsageError(`unsupported shell "${shell}": use bash, zsh or fish`);
 }
 
+/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
+export const COMPLETION: CommandInfo = { name: 'completion', description: 'print a shell completion script (bash, zsh or fish)', args: '<shell>', flags: false };
+
 export function registerCompletion(program: Command, io: IO): void {
   program
-    .command('completion')
-    .description('print a shell completion script (bash, zsh or fish)')
-    .argument('<shell>', 'bash, zsh or fish')
+    .command(COMPLETION.name)
+    .description(COMPLETION.description)
+    .argument(COMPLETION.args!, 'bash, zsh or fish')
     .addHelpText('after', `
 Examples:
   source <(egressctl completion bash)

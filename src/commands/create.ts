@@ -8,7 +8,7 @@ import type { ValidatedObject } from '../core/objects.ts';
 import { UsageError } from '../core/errors.ts';
 import type { IO } from '../io/streams.ts';
 import { makeResultPrinter, printWouldSend, yamlOf } from '../print/objects.ts';
-import { addGlobalOptions, makeContext, type Context } from './common.ts';
+import { addGlobalOptions, makeContext, type Context, type CommandInfo } from './common.ts';
 import { DEFAULT_CONCURRENCY, addWriteOptions, checkConcurrency, checkRequestTimeout, parseDryRun, type DryRun } from './write-flags.ts';
 import { checkNamespaceFlag, namespaceFlag } from './type-args.ts';
 import { contextNamespaceForDryRun, openCluster, readObjects, withNamespace } from './read-objects.ts';
@@ -100,11 +100,14 @@ export const SEED_CREATE_EXAMPLE = `  # Create the egress rules of the "Control 
           protocol: tcp
   EOF`;
 
+/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
+export const CREATE: CommandInfo = { name: 'create', description: 'create every object in the input: EgressRules, RouteRules, DestinationPolicies, ServiceEntries... (all validated before anything is sent)', args: '[args...]', flags: true };
+
 export function registerCreate(program: Command, io: IO): void {
   const cmd = program
-    .command('create')
-    .description('create every object in the input: EgressRules, RouteRules, DestinationPolicies, ServiceEntries... (all validated before anything is sent)')
-    .argument('[args...]')
+    .command(CREATE.name)
+    .description(CREATE.description)
+    .argument(CREATE.args!)
     .usage('-f FILE|- [flags]');
   addWriteOptions(cmd, 'create');
   cmd.option('-o, --output <format>', 'name: print KIND.GROUP/NAME lines (egressrule.config.istio.io/NAME); yaml: the stored objects');

@@ -7,7 +7,7 @@ import { UsageError } from '../core/errors.ts';
 import type { IO } from '../io/streams.ts';
 import { makeResultPrinter } from '../print/objects.ts';
 import { ApiError } from '../cluster/errors.ts';
-import { addGlobalOptions, makeContext, type Context } from './common.ts';
+import { addGlobalOptions, makeContext, type Context, type CommandInfo } from './common.ts';
 import { CONCURRENCY_HELP, DEFAULT_CONCURRENCY, checkConcurrency, checkRequestTimeout, parseConcurrency, parseDryRun, type DryRun } from './write-flags.ts';
 import { TYPE_HELP, checkNamespaceFlag, checkObjectName, kindOfType, namespaceFlag } from './type-args.ts';
 import { openCluster, readObjects, withNamespace } from './read-objects.ts';
@@ -92,11 +92,14 @@ export async function runDelete(ctx: Context, o: DeleteOptions): Promise<void> {
   }
 }
 
+/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
+export const DELETE: CommandInfo = { name: 'delete', description: 'delete objects by type and names, or those in the input (any kind)', args: '[args...]', flags: true };
+
 export function registerDelete(program: Command, io: IO): void {
   const cmd = program
-    .command('delete')
-    .description('delete objects by type and names, or those in the input (any kind)')
-    .argument('[args...]')
+    .command(DELETE.name)
+    .description(DELETE.description)
+    .argument(DELETE.args!)
     .usage('TYPE NAME... | -f FILE|- [flags]')
     .option('-f, --filename <file>', 'file, directory or - (standard input) with the objects to delete; may be repeated', (v: string, p: string[] = []) => [...p, v])
     .option('--ignore-not-found', 'a missing object is not an error')

@@ -10,7 +10,7 @@ import { formatError } from '../print/errors.ts';
 import type { StoredObject } from '../cluster/client.ts';
 import { ApiError } from '../cluster/errors.ts';
 import { AlreadyReported } from '../core/errors.ts';
-import { addGlobalOptions, makeContext, parseIntFlag, type Context } from './common.ts';
+import { addGlobalOptions, makeContext, parseIntFlag, type Context, type CommandInfo } from './common.ts';
 import { DEFAULT_CONCURRENCY, checkRequestTimeout } from './write-flags.ts';
 import { TYPE_HELP, checkNamespaceFlag, checkObjectName, kindOfType, namespaceFlag } from './type-args.ts';
 import { openCluster } from './read-objects.ts';
@@ -102,11 +102,14 @@ export async function runGet(ctx: Context, o: GetOptions): Promise<void> {
   if (failures > 0) throw new AlreadyReported(1);
 }
 
+/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
+export const GET: CommandInfo = { name: 'get', description: 'print the objects of one kind (egressrules, routerules, serviceentries, ...)', args: '[args...]', flags: true };
+
 export function registerGet(program: Command, io: IO): void {
   const cmd = program
-    .command('get')
-    .description('print the objects of one kind (egressrules, routerules, serviceentries, ...)')
-    .argument('[args...]')
+    .command(GET.name)
+    .description(GET.description)
+    .argument(GET.args!)
     .usage('TYPE [NAME...] [-o short|wide|yaml|json|name] [-A] [-l SELECTOR] [flags]')
     .option('-o, --output <format>', `output format: ${GET_FORMATS.join(', ')} (default short)`)
     .option('-A, --all-namespaces', 'list the objects of every namespace')

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { IO } from '../io/streams.ts';
 import { write } from '../io/streams.ts';
 import { escapeControl } from '../print/escape.ts';
-import { addGlobalOptions, collect, makeContext, parseIntFlag, type Context } from './common.ts';
+import { addGlobalOptions, collect, makeContext, parseIntFlag, type Context, type CommandInfo } from './common.ts';
 import { CommandError, InputError, UsageError, formatPlace, type Problem } from '../core/errors.ts';
 import { discoverClusterRanges, readMeshConfigMap } from './kube-inject-cluster.ts';
 import { expandFiles, readRawDocuments } from '../io/input.ts';
@@ -63,10 +63,13 @@ Examples:
   egressctl kube-inject -f sleep.yaml --excludeIPRanges=91.198.174.192/27
 `;
 
+/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
+export const KUBE_INJECT: CommandInfo = { name: 'kube-inject', description: 'add the Istio sidecar (Istio 0.4\'s proxy and init containers) to the workloads of a manifest stream', flags: true };
+
 export function registerKubeInject(program: Command, io: IO): void {
   const cmd = program
-    .command('kube-inject')
-    .description('add the Istio sidecar (Istio 0.4\'s proxy and init containers) to the workloads of a manifest stream')
+    .command(KUBE_INJECT.name)
+    .description(KUBE_INJECT.description)
     .usage('-f FILE|- [-o FILE] [--includeIPRanges LIST|*|auto] [--excludeIPRanges LIST] [flags]')
     .option('-f, --filename <file>', 'input manifests (a file, a directory, or - for stdin; repeatable)', collect)
     .option('-o, --output <file>', 'write the injected manifests to FILE (atomically; nothing on error) instead of stdout')

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { IO } from '../io/streams.ts';
 import { makeResultPrinter, yamlOf } from '../print/objects.ts';
-import { addGlobalOptions, makeContext, type Context } from './common.ts';
+import { addGlobalOptions, makeContext, type Context, type CommandInfo } from './common.ts';
 import { addWriteOptions } from './write-flags.ts';
 import { openCluster, readObjects, withNamespace } from './read-objects.ts';
 import { batchName, runBatch } from './batch.ts';
@@ -41,11 +41,14 @@ export async function runReplace(ctx: Context, o: WriteCommandOptions): Promise<
   }
 }
 
+/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
+export const REPLACE: CommandInfo = { name: 'replace', description: 'update existing objects of any kind (optimistic concurrency: a conflict is reported, never overwritten)', args: '[args...]', flags: true };
+
 export function registerReplace(program: Command, io: IO): void {
   const cmd = program
-    .command('replace')
-    .description('update existing objects of any kind (optimistic concurrency: a conflict is reported, never overwritten)')
-    .argument('[args...]')
+    .command(REPLACE.name)
+    .description(REPLACE.description)
+    .argument(REPLACE.args!)
     .usage('-f FILE|- [flags]');
   addWriteOptions(cmd, 'replace');
   cmd.option('-o, --output <format>', 'name: print KIND.GROUP/NAME lines; yaml: the stored objects');

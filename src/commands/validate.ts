@@ -10,7 +10,7 @@ import { StreamValidator } from '../core/objects.ts';
 import { analyzeObjects, type AnalysisObject } from '../core/analysis.ts';
 import { expandFiles, readRawDocuments } from '../io/input.ts';
 import { printProblems } from '../print/problems.ts';
-import { addGlobalOptions, collect, makeContext, type Context } from './common.ts';
+import { addGlobalOptions, collect, makeContext, type Context, type CommandInfo } from './common.ts';
 import { offlineNamespace } from './read-objects.ts';
 
 export interface ValidateOptions {
@@ -68,10 +68,13 @@ export async function runValidate(o: ValidateOptions, io: IO, stored: (input: re
   return { objects, errors, warnings: [...kindWarnings, ...analyzeObjects(summaries)] };
 }
 
+/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
+export const VALIDATE: CommandInfo = { name: 'validate', description: 'check config files offline (every kind): every problem with its place, plus what the mesh would silently get wrong', flags: true };
+
 export function registerValidate(program: Command, io: IO): void {
   const cmd = program
-    .command('validate')
-    .description('check config files offline (every kind): every problem with its place, plus what the mesh would silently get wrong')
+    .command(VALIDATE.name)
+    .description(VALIDATE.description)
     .option('-f, --filename <file>', 'file, directory or - for standard input (repeatable)', collect, [])
     .option('--strict', 'exit 1 on warnings too', false)
     .option('--cluster', 'also analyse together with the rules stored in the cluster', false);
