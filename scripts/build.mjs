@@ -11,6 +11,7 @@
 // - dist/core.js: the pure core as an ES module library entry (used by the benchmarks).
 import { build } from 'esbuild';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 // Built beside dist/ and swapped in, so a test running the CLI never sees a half-written dist/.
 const out = `dist.new-${process.pid}`;
@@ -39,8 +40,18 @@ const startupStubs = {
   },
 };
 
+// In the CLI bundle, commands/index.ts (which imports every command module, for the program built
+// in-process by tests) is replaced by commands/lazy-index.ts, which loads only the module of the
+// command that runs: the others' imports (the kinds, js-yaml, the printers) are never evaluated.
+const lazyCommands = {
+  name: 'lazy-commands',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\/index\.ts$/ }, (args) => ({ path: join(args.resolveDir, 'commands', 'lazy-index.ts') }));
+  },
+};
+
 const [cli] = await Promise.all([
-  build({ ...common, format: 'cjs', entryPoints: { cli: 'src/cli.ts' }, outdir: out, outExtension: { '.js': '.cjs' }, metafile: true, plugins: [kubeClientExternal, startupStubs] }),
+  build({ ...common, format: 'cjs', entryPoints: { cli: 'src/cli.ts' }, outdir: out, outExtension: { '.js': '.cjs' }, metafile: true, plugins: [kubeClientExternal, startupStubs, lazyCommands] }),
   build({ ...common, format: 'cjs', entryPoints: { 'kube-client': 'src/cluster/kube-client-entry.ts' }, outdir: out, outExtension: { '.js': '.cjs' } }),
   build({ ...common, format: 'esm', entryPoints: { core: 'src/core/index.ts' }, outdir: out }),
 ]);

@@ -6,10 +6,10 @@ import { AlreadyReported, CommandError, InputError, UsageError } from './core/er
 import { formatError } from './print/errors.ts';
 import { isClusterError, KubeconfigError } from './cluster/errors.ts';
 import { colorEnabled, makeColors } from './print/color.ts';
-import { registerCommands } from './commands/index.ts';
+import { prepareCommands, registerCommands } from './commands/index.ts';
 import { normalizeArgv, verbOf } from './cli-args.ts';
 import { escapeControl } from './print/escape.ts';
-import { SEED_CREATE_EXAMPLE } from './commands/create.ts';
+import { SEED_CREATE_EXAMPLE } from './commands/catalog.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -65,7 +65,9 @@ export { flushStandardStreams } from './io/streams.ts';
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
   // Only the command that runs is built in full (completion describes them all).
   const verb = verbOf(argv);
-  const program = buildProgram(io, verb === 'completion' ? undefined : (verb ?? ''));
+  const only = verb === 'completion' ? undefined : (verb ?? '');
+  await prepareCommands(only);
+  const program = buildProgram(io, only);
   if (argv.length === 0) {
     program.outputHelp({ error: true });
     return EXIT_USAGE;

@@ -1,12 +1,12 @@
-// Only the command that runs is registered in full; the others are listed from their CommandInfo
-// (src/commands/index.ts). The listing must say what the full registration says: the same
+// Only the command that runs is registered in full; the others are listed from their catalog entry
+// (src/commands/catalog.ts, listing.ts). The listing must say what the full registration says: the same
 // top-level help, and for every command the same name, description, arguments and "has flags".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { buildProgram } from '../src/cli.ts';
-import { COMMANDS } from '../src/commands/index.ts';
+import { CATALOG } from '../src/commands/catalog.ts';
 
 const io = () => ({ stdin: Readable.from([]), stdout: new PassThrough(), stderr: new PassThrough(), env: {}, cwd: process.cwd() });
 const shape = (c: Command) => ({
@@ -16,11 +16,11 @@ const shape = (c: Command) => ({
   flags: c.options.length > 0,
 });
 
-test('each CommandInfo says what its full registration says', () => {
+test('each catalog entry says what its full registration says', () => {
   const full = buildProgram(io());
-  assert.deepEqual(full.commands.map((c) => c.name()), COMMANDS.map((c) => c.info.name));
+  assert.deepEqual(full.commands.map((c) => c.name()), CATALOG.map((c) => c.name));
   for (const c of full.commands) {
-    const info = COMMANDS.find((x) => x.info.name === c.name())!.info;
+    const info = CATALOG.find((x) => x.name === c.name())!;
     assert.deepEqual(shape(c), { name: info.name, description: info.description, args: info.args ?? '', flags: info.flags });
   }
 });
@@ -28,7 +28,7 @@ test('each CommandInfo says what its full registration says', () => {
 test('the top-level help is the same whichever command is built in full', () => {
   const help = buildProgram(io()).helpInformation();
   assert.equal(buildProgram(io(), '').helpInformation(), help);
-  for (const { info } of COMMANDS) {
+  for (const info of CATALOG) {
     const p = buildProgram(io(), info.name);
     assert.equal(p.helpInformation(), help, info.name);
     assert.deepEqual(p.commands.map(shape), buildProgram(io()).commands.map(shape), info.name);

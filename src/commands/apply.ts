@@ -4,6 +4,7 @@
 // patch, so what was taken out of the file (a label, an annotation, a field) is removed while what
 // others added is kept (core/merge-patch.ts).
 
+import { APPLY } from './catalog.ts';
 import type { Command } from 'commander';
 import type { ConfigObject } from '../core/objects.ts';
 import { resourceName, type KindDescriptor } from '../core/kinds/descriptor.ts';
@@ -12,7 +13,7 @@ import type { ClusterClient, StoredObject } from '../cluster/client.ts';
 import { ApiError } from '../cluster/errors.ts';
 import type { IO } from '../io/streams.ts';
 import { makeResultPrinter, yamlOf, type ResultPrinter } from '../print/objects.ts';
-import { addGlobalOptions, makeContext, type Context, type CommandInfo } from './common.ts';
+import { addGlobalOptions, makeContext, type Context } from './common.ts';
 import { addWriteOptions } from './write-flags.ts';
 import { openCluster, readObjects, withNamespace } from './read-objects.ts';
 import { batchName, runBatch } from './batch.ts';
@@ -74,9 +75,6 @@ export async function runApply(ctx: Context, o: WriteCommandOptions): Promise<vo
     client.close();
   }
 }
-
-/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
-export const APPLY: CommandInfo = { name: 'apply', description: 'create the objects that are missing and update those that differ, of any kind (idempotent)', args: '[args...]', flags: true };
 
 export function registerApply(program: Command, io: IO): void {
   const cmd = program

@@ -25,16 +25,6 @@ export interface Context {
   global: GlobalOptions;
 }
 
-/** What the top-level help lists of a command. */
-export interface CommandInfo {
-  name: string;
-  description: string;
-  /** Its arguments as commander writes them (`[args...]`, `<shell>`), if any. */
-  args?: string;
-  /** Whether it has flags (the `[options]` of the listing). */
-  flags: boolean;
-}
-
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }

@@ -1,8 +1,8 @@
 // egressctl completion bash|zsh|fish: scripts generated from the program's own commands and flags,
 // so they stay true as commands are added.
+import { COMPLETION } from './catalog.ts';
 import type { Command, Option } from 'commander';
 import type { IO } from '../io/streams.ts';
-import type { CommandInfo } from './common.ts';
 import { UsageError } from '../core/errors.ts';
 import { TYPE_NAMES } from '../core/kinds/registry.ts';
 
@@ -94,9 +94,6 @@ export function completionScript(program: Command, shell: string): string {
   if (shell === 'fish') return fish(specs);
   throw new UsageError(`unsupported shell "${shell}": use bash, zsh or fish`);
 }
-
-/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
-export const COMPLETION: CommandInfo = { name: 'completion', description: 'print a shell completion script (bash, zsh or fish)', args: '<shell>', flags: false };
 
 export function registerCompletion(program: Command, io: IO): void {
   program

@@ -3,12 +3,13 @@
 // go out concurrently over kept-alive connections; results are printed in input order; a failure
 // does not stop the others.
 
+import { CREATE, SEED_CREATE_EXAMPLE } from './catalog.ts';
 import type { Command } from 'commander';
 import type { ValidatedObject } from '../core/objects.ts';
 import { UsageError } from '../core/errors.ts';
 import type { IO } from '../io/streams.ts';
 import { makeResultPrinter, printWouldSend, yamlOf } from '../print/objects.ts';
-import { addGlobalOptions, makeContext, type Context, type CommandInfo } from './common.ts';
+import { addGlobalOptions, makeContext, type Context } from './common.ts';
 import { DEFAULT_CONCURRENCY, addWriteOptions, checkConcurrency, checkRequestTimeout, parseDryRun, type DryRun } from './write-flags.ts';
 import { checkNamespaceFlag, namespaceFlag } from './type-args.ts';
 import { contextNamespaceForDryRun, openCluster, readObjects, withNamespace } from './read-objects.ts';
@@ -86,22 +87,6 @@ export async function printClientDryRun(ctx: Context, objects: ValidatedObject[]
   const ns = await contextNamespaceForDryRun(ctx);
   ctx.io.stdout.write(printWouldSend(objects.map((v) => ({ kind: v.desc, object: withNamespace(v.object, o.namespace, ns) })), o.output === 'default' ? 'yaml' : o.output));
 }
-
-export const SEED_CREATE_EXAMPLE = `  # Create the egress rules of the "Control Egress TCP Traffic" task from a heredoc
-  cat <<EOF | egressctl create -f -
-  kind: EgressRule
-  metadata:
-    name: wikipedia-range1
-  spec:
-    destination:
-        service: 91.198.174.192/27
-    ports:
-        - port: 443
-          protocol: tcp
-  EOF`;
-
-/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
-export const CREATE: CommandInfo = { name: 'create', description: 'create every object in the input: EgressRules, RouteRules, DestinationPolicies, ServiceEntries... (all validated before anything is sent)', args: '[args...]', flags: true };
 
 export function registerCreate(program: Command, io: IO): void {
   const cmd = program

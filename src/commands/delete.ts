@@ -2,12 +2,13 @@
 // context's namespace, else default) or those of the input, of any kind; goes on past failures and
 // reports all of them.
 
+import { DELETE } from './catalog.ts';
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
 import type { IO } from '../io/streams.ts';
 import { makeResultPrinter } from '../print/objects.ts';
 import { ApiError } from '../cluster/errors.ts';
-import { addGlobalOptions, makeContext, type Context, type CommandInfo } from './common.ts';
+import { addGlobalOptions, makeContext, type Context } from './common.ts';
 import { CONCURRENCY_HELP, DEFAULT_CONCURRENCY, checkConcurrency, checkRequestTimeout, parseConcurrency, parseDryRun, type DryRun } from './write-flags.ts';
 import { TYPE_HELP, checkNamespaceFlag, checkObjectName, kindOfType, namespaceFlag } from './type-args.ts';
 import { openCluster, readObjects, withNamespace } from './read-objects.ts';
@@ -91,9 +92,6 @@ export async function runDelete(ctx: Context, o: DeleteOptions): Promise<void> {
     client.close();
   }
 }
-
-/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
-export const DELETE: CommandInfo = { name: 'delete', description: 'delete objects by type and names, or those in the input (any kind)', args: '[args...]', flags: true };
 
 export function registerDelete(program: Command, io: IO): void {
   const cmd = program

@@ -2,6 +2,7 @@
 // JSON List or names; one namespace or all (-A); filtered by labels (-l); large collections read in
 // pages.
 
+import { GET } from './catalog.ts';
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
 import type { IO } from '../io/streams.ts';
@@ -10,7 +11,7 @@ import { formatError } from '../print/errors.ts';
 import type { StoredObject } from '../cluster/client.ts';
 import { ApiError } from '../cluster/errors.ts';
 import { AlreadyReported } from '../core/errors.ts';
-import { addGlobalOptions, makeContext, parseIntFlag, type Context, type CommandInfo } from './common.ts';
+import { addGlobalOptions, makeContext, parseIntFlag, type Context } from './common.ts';
 import { DEFAULT_CONCURRENCY, checkRequestTimeout } from './write-flags.ts';
 import { TYPE_HELP, checkNamespaceFlag, checkObjectName, kindOfType, namespaceFlag } from './type-args.ts';
 import { openCluster } from './read-objects.ts';
@@ -101,9 +102,6 @@ export async function runGet(ctx: Context, o: GetOptions): Promise<void> {
   }
   if (failures > 0) throw new AlreadyReported(1);
 }
-
-/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
-export const GET: CommandInfo = { name: 'get', description: 'print the objects of one kind (egressrules, routerules, serviceentries, ...)', args: '[args...]', flags: true };
 
 export function registerGet(program: Command, io: IO): void {
   const cmd = program

@@ -1,13 +1,14 @@
 // egressctl kube-inject (issue 5): adds Istio 0.4's sidecar to the workloads of a manifest stream.
 // Options are gathered, completed (mesh config, `auto` ranges: the only steps that may talk to the
 // cluster), validated with no I/O, then the stream is transformed document by document.
+import { KUBE_INJECT } from './catalog.ts';
 import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
 import type { IO } from '../io/streams.ts';
 import { write } from '../io/streams.ts';
 import { escapeControl } from '../print/escape.ts';
-import { addGlobalOptions, collect, makeContext, parseIntFlag, type Context, type CommandInfo } from './common.ts';
+import { addGlobalOptions, collect, makeContext, parseIntFlag, type Context } from './common.ts';
 import { CommandError, InputError, UsageError, formatPlace, type Problem } from '../core/errors.ts';
 import { discoverClusterRanges, readMeshConfigMap } from './kube-inject-cluster.ts';
 import { expandFiles, readRawDocuments } from '../io/input.ts';
@@ -62,9 +63,6 @@ Examples:
   # Capture everything except one external network
   egressctl kube-inject -f sleep.yaml --excludeIPRanges=91.198.174.192/27
 `;
-
-/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
-export const KUBE_INJECT: CommandInfo = { name: 'kube-inject', description: 'add the Istio sidecar (Istio 0.4\'s proxy and init containers) to the workloads of a manifest stream', flags: true };
 
 export function registerKubeInject(program: Command, io: IO): void {
   const cmd = program

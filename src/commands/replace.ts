@@ -2,10 +2,11 @@
 // object's resourceVersion is used if it has one, else the current one from a GET; a conflict is
 // reported, never overwritten; a missing object is an error (replace never creates).
 
+import { REPLACE } from './catalog.ts';
 import type { Command } from 'commander';
 import type { IO } from '../io/streams.ts';
 import { makeResultPrinter, yamlOf } from '../print/objects.ts';
-import { addGlobalOptions, makeContext, type Context, type CommandInfo } from './common.ts';
+import { addGlobalOptions, makeContext, type Context } from './common.ts';
 import { addWriteOptions } from './write-flags.ts';
 import { openCluster, readObjects, withNamespace } from './read-objects.ts';
 import { batchName, runBatch } from './batch.ts';
@@ -40,9 +41,6 @@ export async function runReplace(ctx: Context, o: WriteCommandOptions): Promise<
     client.close();
   }
 }
-
-/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
-export const REPLACE: CommandInfo = { name: 'replace', description: 'update existing objects of any kind (optimistic concurrency: a conflict is reported, never overwritten)', args: '[args...]', flags: true };
 
 export function registerReplace(program: Command, io: IO): void {
   const cmd = program

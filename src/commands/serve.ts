@@ -1,11 +1,9 @@
 // egressctl serve: the local Kubernetes-compatible API server (issue 3, shared/spec/api-server.md).
 // Only flags and help live here; the server is imported when the command runs (its own chunk).
+import { SERVE } from './catalog.ts';
 import type { Command } from 'commander';
 import type { IO } from '../io/streams.ts';
-import { addGlobalOptions, makeContext, type CommandInfo } from './common.ts';
-
-/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
-export const SERVE: CommandInfo = { name: 'serve', description: 'run a local Kubernetes-compatible API server for Istio config (kubectl and egressctl can use it)', flags: true };
+import { addGlobalOptions, makeContext } from './common.ts';
 
 export function registerServe(program: Command, io: IO): void {
   const cmd = program

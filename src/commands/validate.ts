@@ -2,6 +2,7 @@
 //
 // Documents are read, parsed and checked one at a time; only a small summary of each rule is kept
 // for the analysis, so memory follows the largest document, not the stream.
+import { VALIDATE } from './catalog.ts';
 import { Command } from 'commander';
 import type { IO } from '../io/streams.ts';
 import { AlreadyReported, InputError, UsageError, type Problem } from '../core/errors.ts';
@@ -10,7 +11,7 @@ import { StreamValidator } from '../core/objects.ts';
 import { analyzeObjects, type AnalysisObject } from '../core/analysis.ts';
 import { expandFiles, readRawDocuments } from '../io/input.ts';
 import { printProblems } from '../print/problems.ts';
-import { addGlobalOptions, collect, makeContext, type Context, type CommandInfo } from './common.ts';
+import { addGlobalOptions, collect, makeContext, type Context } from './common.ts';
 import { offlineNamespace } from './read-objects.ts';
 
 export interface ValidateOptions {
@@ -67,9 +68,6 @@ export async function runValidate(o: ValidateOptions, io: IO, stored: (input: re
   if (errors.length === 0 || objects > 0) summaries.push(...(await stored(summaries)));
   return { objects, errors, warnings: [...kindWarnings, ...analyzeObjects(summaries)] };
 }
-
-/** The command as the top-level help lists it (commands/index.ts lists it so without registering it). */
-export const VALIDATE: CommandInfo = { name: 'validate', description: 'check config files offline (every kind): every problem with its place, plus what the mesh would silently get wrong', flags: true };
 
 export function registerValidate(program: Command, io: IO): void {
   const cmd = program
