@@ -127,7 +127,8 @@ async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
       return;
     }
     for (;;) {
-      const chunk = Buffer.allocUnsafe(1 << 20);
+      // 64 KiB, as a stream reads: the documents of one chunk are split out at once.
+      const chunk = Buffer.allocUnsafe(1 << 16);
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) return;
       yield chunk.subarray(0, n);
