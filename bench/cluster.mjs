@@ -16,6 +16,13 @@ const dir = mkdtempSync(join(tmpdir(), 'egressctl-bench-'));
 const plain = environments({ ...process.env, HOME: dir, NO_COLOR: '1' })[0].env;
 const server = await startServe(dir, [], plain);
 const env = { ...plain, KUBECONFIG: server.kubeconfig };
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
 const cli = new URL('../bin/egressctl.js', import.meta.url).pathname;
 const runs = Number(process.env.BENCH_RUNS ?? 9);
 const lines = (n) => (r) => {

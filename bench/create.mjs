@@ -38,6 +38,16 @@ const dir = mkdtempSync(join(tmpdir(), 'egressctl-bench-'));
 const envs = environments({ ...process.env, HOME: dir, NO_COLOR: '1' });
 const plain = envs[0].env;
 const server = await startServe(dir, [], plain);
+const proxies = new Set();
+// Stopped early (Ctrl-C): the server and proxies stop, the directory goes.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    for (const p of proxies) await p.stop();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
 const SEED = readFileSync(new URL('../fixtures/seed/wikipedia-rules.yaml', import.meta.url), 'utf8');
 
 /** Inputs for each contender, with names of their own. */
@@ -121,6 +131,7 @@ try {
     const before = load();
     for (const rtt of RTTS) {
       const proxy = rtt > 0 ? await startProxy(server.url, rtt, server.kubeconfig, join(dir, `kubeconfig-${rtt}`)) : undefined;
+      if (proxy) proxies.add(proxy);
       const kubeconfig = proxy?.kubeconfig ?? server.kubeconfig;
       try {
         timeOnce('kubectl', ['get', 'egressrules'], { env: { ...plain, KUBECONFIG: kubeconfig } });
@@ -136,6 +147,7 @@ try {
         rows.push(['', 'get 2,000', fmtStats(eg), fmtStats(kg), ratioCell(eg, kg)]);
       } finally {
         await proxy?.stop();
+        proxies.delete(proxy);
       }
     }
     console.log(`\nround trips through bench/latency-proxy.mjs (0 ms: loopback, no proxy), plain shell; create 5 and get 2,000 interleaved over ${RUNS} runs, create 2,000 over ${RUNS_BIG}; ${before} before, ${load()} after`);

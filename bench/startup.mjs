@@ -3,7 +3,7 @@
 // Target: <= 1.5x `node -e 0` in the plain shell.
 //
 //   npm run build && node bench/startup.mjs        (BENCH_RUNS=N, default 21)
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { environments, fmtStats, interleave, load, table } from './lib.mjs';
@@ -37,3 +37,4 @@ for (const e of envs) {
   console.log(`\n${e.label}`);
   console.log(table([['command', 'time', 'x node -e 0'], ...rows.map((r, i) => [r.name, fmtStats(r, 1), i === 0 ? '1.00x' : `${(r.median / base).toFixed(2)}x${e.short === 'plain' ? (r.median / base <= 1.5 ? ' met' : ' MISSED') : ''}`])]));
 }
+rmSync(dir, { recursive: true, force: true });
