@@ -16,11 +16,15 @@ const rules = join(dir, 'rules.yaml');
 writeFileSync(rules, readFileSync(new URL('../fixtures/seed/wikipedia-rules.yaml', import.meta.url)));
 const sleep = new URL('../fixtures/samples/sleep-istio-0.2.yaml', import.meta.url).pathname;
 
+const floor = new URL('./startup-floor.cjs', import.meta.url).pathname;
 const commands = [
   { name: 'node -e 0', args: ['-e', '0'] },
   { name: 'egressctl --help', args: [cli, '--help'] },
   { name: 'egressctl validate -f <seed rules>', args: [cli, 'validate', '-f', rules] },
   { name: 'egressctl kube-inject -f sleep.yaml', args: [cli, 'kube-inject', '-f', sleep, '--includeIPRanges=10.0.0.0/24'] },
+  // The least a Node program does for the same input (bench/startup-floor.cjs): for comparison.
+  { name: 'floor: js-yaml parse of the seed', args: [floor, 'validate', rules], floor: true },
+  { name: 'floor: js-yaml load+dump of sleep.yaml', args: [floor, 'inject', sleep], floor: true },
 ];
 // A code cache of our own: builds elsewhere on the machine (other checkouts) share ~/.cache/egressctl
 // and replace each other's caches there, which would time compiles instead of start-ups.
@@ -35,6 +39,7 @@ for (const e of envs) {
   const rows = res.filter((_, i) => cases[i].env === e);
   const base = rows[0].median;
   console.log(`\n${e.label}`);
-  console.log(table([['command', 'time', 'x node -e 0'], ...rows.map((r, i) => [r.name, fmtStats(r, 1), i === 0 ? '1.00x' : `${(r.median / base).toFixed(2)}x${e.short === 'plain' ? (r.median / base <= 1.5 ? ' met' : ' MISSED') : ''}`])]));
+  const mark = (r, i) => (i === 0 || commands[i].floor || e.short !== 'plain' ? '' : r.median / base <= 1.5 ? ' met' : ' MISSED');
+  console.log(table([['command', 'time', 'x node -e 0'], ...rows.map((r, i) => [r.name, fmtStats(r, 1), `${(r.median / base).toFixed(2)}x${mark(r, i)}`])]));
 }
 rmSync(dir, { recursive: true, force: true });
