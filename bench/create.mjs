@@ -1,129 +1,159 @@
-// Benchmark: `egressctl create -f` against `kubectl create -f` on the same `egressctl serve`
-// (HTTPS with a token, as a real cluster), for 5 and 2,000 EgressRules, one run each, wall clock
-// of the whole command (start-up included). Prints the times and the ratios.
-// Targets: 5 rules no slower than kubectl; 2,000 rules at least 10x faster.
+// `egressctl create -f` and `get` against kubectl on the same `egressctl serve` (HTTPS with a
+// token, as a real cluster), the whole command timed (start-up included), side by side in one
+// interleaved run per table:
 //
-//   npm run build && node bench/create.mjs [--sizes 5,2000]
+// 1. Loopback, in a plain shell (no NODE_EXTRA_CA_CERTS: the figure that counts) and in the
+//    environment as it is: create of the seed's 5 rules and of 2,000 rules, with the floor (the
+//    least a Node program does for the same creates, bench/create-floor.mjs) beside them.
+// 2. Round trips of 0 (loopback), 2, 10 and 30 ms through bench/latency-proxy.mjs, plain shell:
+//    create 5, create 2,000 and get 2,000.
 //
-// kubectl gets a warm discovery cache (one `kubectl get` before timing), as on a user's machine;
-// egressctl has no cache to warm. Between runs every object is deleted (not timed).
-
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Targets (plain shell): loopback create 5 <= 1.0x kubectl and 2,000 >= 4x faster; at 10 ms
+// create 5 <= 0.7x kubectl, 2,000 >= 10x faster, get 2,000 <= 0.9x.
+//
+//   npm run build && node bench/create.mjs [--rtt 0,2,10,30] [--no-loopback] [--no-rtt]
+//   BENCH_RUNS (small cases, default 15), BENCH_RUNS_BIG (2,000 rules, default 3)
+//
+// kubectl gets a warm discovery cache for every server address (one `kubectl get` first), as on a
+// user's machine; egressctl a warm code cache. Every object is deleted between runs (not timed).
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { environments, fmtStats, hasKubectl, interleave, load, rulesYaml, startProxy, startServe, table, timeOnce } from './lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'bin', 'egressctl.js');
-const sizesArg = process.argv.indexOf('--sizes');
-const SIZES = sizesArg > 0 ? process.argv[sizesArg + 1].split(',').map(Number) : [5, 2000];
+const argv = process.argv.slice(2);
+const opt = (name, def) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : def);
+const RTTS = opt('rtt', '0,2,10,30').split(',').map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const RUNS_BIG = Number(process.env.BENCH_RUNS_BIG ?? 3);
+const CLI = new URL('../bin/egressctl.js', import.meta.url).pathname;
+const FLOOR = new URL('./create-floor.mjs', import.meta.url).pathname;
 
-if (spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status !== 0) {
-  console.error('bench/create: kubectl is not installed; nothing to compare with');
-  process.exit(1);
+if (!hasKubectl()) {
+  console.log('kubectl is not installed: skipped (scripts/ensure-tools.sh installs it)');
+  process.exit(0);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'egressctl-bench-'));
-const kubeconfig = join(dir, 'kubeconfig');
-const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: dir };
-
-function rules(n, prefix) {
-  let s = '';
-  for (let i = 0; i < n; i++) {
-    const a = (i >> 8) & 255;
-    const b = i & 255;
-    s += `${i ? '---\n' : ''}apiVersion: config.istio.io/v1alpha2\nkind: EgressRule\nmetadata:\n  name: ${prefix}-${i}\nspec:\n  destination:\n    service: 10.${a}.${b}.0/24\n  ports:\n  - port: 443\n    protocol: tcp\n`;
-  }
-  return s;
-}
-
-function run(cmd, args, extraEnv = {}) {
-  return new Promise((resolvePromise) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.on('close', (code) => resolvePromise({ code, out, err, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+const envs = environments({ ...process.env, HOME: dir, NO_COLOR: '1' });
+const plain = envs[0].env;
+const server = await startServe(dir, [], plain);
+const proxies = new Set();
+// Stopped early (Ctrl-C): the server and proxies stop, the directory goes.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    for (const p of proxies) await p.stop();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
   });
 }
+const SEED = readFileSync(new URL('../fixtures/seed/wikipedia-rules.yaml', import.meta.url), 'utf8');
 
-async function must(p, what) {
-  const r = await p;
-  if (r.code !== 0) {
-    console.error(`bench/create: ${what} failed (exit ${r.code}):\n${r.err.slice(0, 2000)}`);
-    throw new Error(what);
-  }
-  return r;
+/** Inputs for each contender, with names of their own. */
+function files(n, tag) {
+  const f = (who) => {
+    const file = join(dir, `${who}-${tag}-${n}.yaml`);
+    // The seed's 5 rules as they are (with apiVersion, which kubectl needs); else generated ones.
+    writeFileSync(file, n === 5 ? SEED.replace(/^kind: EgressRule$/gm, 'apiVersion: config.istio.io/v1alpha2\nkind: EgressRule').replace(/name: (wikipedia-\S+)/g, `name: ${who}-$1`) : rulesYaml(n, `${who}-${tag}`));
+    return file;
+  };
+  return { e: f('e'), k: f('k') };
 }
 
-const server = spawn(process.execPath, [CLI, 'serve', '--listen', '127.0.0.1:0', '--kubeconfig-out', kubeconfig], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolvePromise, reject) => {
-  let out = '';
-  server.stdout.on('data', (c) => {
-    out += c;
-    const m = /^Serving on (\S+)\n/.exec(out);
-    if (m) resolvePromise(m[1]);
-  });
-  server.once('exit', (code) => reject(new Error(`egressctl serve exited (${code})`)));
-});
+const lines = (n) => (r) => {
+  const got = r.stdout.trimEnd().split('\n').length;
+  if (got !== n) throw new Error(`expected ${n} lines of output, got ${got}: ${r.stderr.slice(0, 300)}`);
+};
+// Cleanup over loopback, untimed.
+const deleteFile = (file) => () => timeOnce(process.execPath, [CLI, 'delete', '-f', file, '-o', 'name', '--ignore-not-found'], { env: { ...plain, KUBECONFIG: server.kubeconfig }, allowFail: true });
+const deleteFloor = (n, prefix) => () => {
+  for (let i = 0; i < n; i += 500) {
+    const names = Array.from({ length: Math.min(500, n - i) }, (_, j) => `${prefix}-${i + j}`);
+    timeOnce(process.execPath, [CLI, 'delete', 'egressrules', ...names, '-o', 'name', '--ignore-not-found'], { env: { ...plain, KUBECONFIG: server.kubeconfig }, allowFail: true });
+  }
+};
 
-const results = [];
-const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+function createCases(n, kubeconfig, env, tag, withFloor) {
+  const { e, k } = files(n, tag);
+  const kenv = { ...env, KUBECONFIG: kubeconfig };
+  const cases = [
+    { name: 'egressctl', cmd: process.execPath, args: [CLI, 'create', '-f', e], opts: { env: kenv }, before: deleteFile(e), check: lines(n) },
+    { name: 'kubectl', cmd: 'kubectl', args: ['create', '-f', k], opts: { env: kenv }, before: deleteFile(k), check: lines(n) },
+  ];
+  if (withFloor) {
+    cases.push(
+      { name: 'floor: h2, no root store', cmd: process.execPath, args: [FLOOR, kubeconfig, String(n), `fa${tag}${n}`], opts: { env: kenv }, before: deleteFloor(n, `fa${tag}${n}`), check: lines(n) },
+      { name: 'floor: h1, 1 connection, Node root store', cmd: process.execPath, args: [FLOOR, kubeconfig, String(n), `fb${tag}${n}`, '--h1', '--node-store'], opts: { env: kenv }, before: deleteFloor(n, `fb${tag}${n}`), check: lines(n) },
+    );
+  }
+  return cases;
+}
+
+function ratioCell(e, k) {
+  const r = e.median / k.median;
+  return `${r.toFixed(2)}x` + (r < 1 ? ` (${(1 / r).toFixed(1)}x faster)` : '');
+}
+
 try {
-  // Both warmed as on a user's machine: kubectl's discovery/OpenAPI cache, egressctl's code cache.
-  await must(run('kubectl', ['get', 'egressrules']), 'kubectl warm-up');
+  // Warm-ups: kubectl's discovery cache, egressctl's code cache.
+  const warmEnv = { ...plain, KUBECONFIG: server.kubeconfig };
+  timeOnce('kubectl', ['get', 'egressrules'], { env: warmEnv });
   const warm = join(dir, 'warm.yaml');
-  writeFileSync(warm, rules(1, 'warm'));
-  await must(run(process.execPath, [CLI, 'create', '-f', warm]), 'egressctl warm-up');
-  await must(run(process.execPath, [CLI, 'delete', '-f', warm]), 'egressctl warm-up');
-  for (const n of SIZES) {
-    const rounds = n <= 100 ? 7 : 3;
-    const times = { egressctl: [], kubectl: [], cold: [], floor: [] };
-    for (let round = 0; round < rounds; round++) {
-      const eFile = join(dir, `egressctl-${n}.yaml`);
-      const kFile = join(dir, `kubectl-${n}.yaml`);
-      writeFileSync(eFile, rules(n, `e${n}`));
-      writeFileSync(kFile, rules(n, `k${n}`));
-      const cFile = join(dir, `kubectl-cold-${n}.yaml`);
-      writeFileSync(cFile, rules(n, `c${n}`));
-      const e = await must(run(process.execPath, [CLI, 'create', '-f', eFile]), `egressctl create of ${n}`);
-      const k = await must(run('kubectl', ['create', '-f', kFile]), `kubectl create of ${n}`);
-      // kubectl as on a first use: no discovery or OpenAPI cache.
-      const coldHome = mkdtempSync(join(dir, 'cold-'));
-      const kc = await must(run('kubectl', ['create', '-f', cFile], { HOME: coldHome }), `kubectl (cold cache) create of ${n}`);
-      const floor = await must(run(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'create-floor.mjs'), kubeconfig, String(n), `f${n}`]), `bare https loop of ${n}`);
-      for (const [who, r] of [['egressctl', e], ['kubectl', k], ['kubectl (cold)', kc]]) {
-        const lines = r.out.trimEnd().split('\n').length;
-        if (lines !== n) throw new Error(`expected ${n} lines of output from ${who}, got ${lines}`);
+  writeFileSync(warm, rulesYaml(1, 'warm'));
+  for (const e of envs) for (const verb of ['create', 'delete', 'get']) timeOnce(process.execPath, [CLI, verb, ...(verb === 'get' ? ['egressrules'] : ['-f', warm])], { env: { ...e.env, KUBECONFIG: server.kubeconfig } });
+
+  console.log(`egressctl vs kubectl on egressctl serve (HTTPS, token), node ${process.version}; kubectl: warm discovery cache; median (min..max) of interleaved runs`);
+  if (!argv.includes('--no-loopback')) {
+    for (const [n, runs] of [[5, RUNS], [2000, RUNS_BIG]]) {
+      const cases = envs.flatMap((e) => createCases(n, server.kubeconfig, e.env, e.short.replace(/ /g, ''), true).map((c) => ({ ...c, env: e })));
+      const before = load();
+      const res = interleave(cases, runs);
+      console.log(`\ncreate -f of ${n === 5 ? "the seed's 5 rules" : '2,000 rules'}, loopback, ${runs} runs, ${before} before, ${load()} after`);
+      const rows = [['environment', 'contender', 'time', 'x kubectl']];
+      for (const e of envs) {
+        const mine = res.filter((_, i) => cases[i].env === e);
+        const k = mine.find((r) => r.name === 'kubectl');
+        for (const r of mine) rows.push([e.short, r.name, fmtStats(r), ratioCell(r, k)]);
       }
-      times.egressctl.push(e.ms);
-      times.kubectl.push(k.ms);
-      times.cold.push(kc.ms);
-      times.floor.push(floor.ms);
-      for (const f of [eFile, kFile, cFile]) await must(run(process.execPath, [CLI, 'delete', '-f', f, '-o', 'name']), 'cleanup');
-      await must(run(process.execPath, [CLI, 'delete', 'egressrules', ...Array.from({ length: n }, (_, i) => `f${n}-${i}`), '-o', 'name']), 'cleanup');
+      console.log(table(rows));
     }
-    results.push({ n, rounds, egressctl: median(times.egressctl), kubectl: median(times.kubectl), cold: median(times.cold), floor: median(times.floor) });
+  }
+
+  if (!argv.includes('--no-rtt')) {
+    // get 2,000: in a namespace of its own, filled once.
+    const getEnv = { ...plain, KUBECONFIG: server.kubeconfig };
+    timeOnce('kubectl', ['create', 'namespace', 'get2k'], { env: getEnv });
+    const big = join(dir, 'get2k.yaml');
+    writeFileSync(big, rulesYaml(2000, 'g'));
+    timeOnce(process.execPath, [CLI, 'create', '-n', 'get2k', '-f', big, '-o', 'name'], { env: getEnv });
+    const rows = [['RTT', 'command', 'egressctl', 'kubectl', 'egressctl / kubectl']];
+    const before = load();
+    for (const rtt of RTTS) {
+      const proxy = rtt > 0 ? await startProxy(server.url, rtt, server.kubeconfig, join(dir, `kubeconfig-${rtt}`)) : undefined;
+      if (proxy) proxies.add(proxy);
+      const kubeconfig = proxy?.kubeconfig ?? server.kubeconfig;
+      try {
+        timeOnce('kubectl', ['get', 'egressrules'], { env: { ...plain, KUBECONFIG: kubeconfig } });
+        const small = [...createCases(5, kubeconfig, plain, `r${rtt}`, false)];
+        const getCases = [
+          { name: 'egressctl', cmd: process.execPath, args: [CLI, 'get', 'egressrules', '-n', 'get2k'], opts: { env: { ...plain, KUBECONFIG: kubeconfig } }, check: lines(2001) },
+          { name: 'kubectl', cmd: 'kubectl', args: ['get', 'egressrules', '-n', 'get2k'], opts: { env: { ...plain, KUBECONFIG: kubeconfig } }, check: lines(2001) },
+        ];
+        const [e5, k5, eg, kg] = interleave([...small, ...getCases], RUNS);
+        const [e2k, k2k] = interleave(createCases(2000, kubeconfig, plain, `r${rtt}`, false), RUNS_BIG);
+        rows.push([`${rtt} ms`, 'create 5', fmtStats(e5), fmtStats(k5), ratioCell(e5, k5)]);
+        rows.push(['', 'create 2,000', fmtStats(e2k), fmtStats(k2k), ratioCell(e2k, k2k)]);
+        rows.push(['', 'get 2,000', fmtStats(eg), fmtStats(kg), ratioCell(eg, kg)]);
+      } finally {
+        await proxy?.stop();
+        proxies.delete(proxy);
+      }
+    }
+    console.log(`\nround trips through bench/latency-proxy.mjs (0 ms: loopback, no proxy), plain shell; create 5 and get 2,000 interleaved over ${RUNS} runs, create 2,000 over ${RUNS_BIG}; ${before} before, ${load()} after`);
+    console.log(table(rows));
   }
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => (server.exitCode !== null ? r() : server.once('exit', r)));
+  await server.stop();
   rmSync(dir, { recursive: true, force: true });
-}
-
-console.log(`egressctl create -f vs kubectl create -f on egressctl serve (${url.replace(/:\d+$/, ':PORT')}), node ${process.version}`);
-console.log('medians of 7 rounds (5 rules) and 3 rounds (2,000); kubectl: warm discovery/OpenAPI cache, egressctl: warm code cache (as on a user\'s machine); kubectl cold: a fresh HOME (first use)');
-console.log('floor: a bare Node https keep-alive loop, 16 in flight, same objects, no CLI (node start-up included)');
-const ms = (x) => `${x.toFixed(0)} ms`.padStart(9);
-console.log('rules   egressctl     kubectl  kubectl cold       floor   kubectl/egressctl   cold/egressctl   target (vs warm kubectl)');
-for (const r of results) {
-  const ratio = r.kubectl / r.egressctl;
-  const target = r.n <= 5 ? ratio >= 1 : r.n >= 2000 ? ratio >= 10 : true;
-  const goal = r.n <= 5 ? '>= 1x' : r.n >= 2000 ? '>= 10x' : '';
-  console.log(
-    `${String(r.n).padStart(5)}   ${ms(r.egressctl)}   ${ms(r.kubectl)}     ${ms(r.cold)}   ${ms(r.floor)}   ${`${ratio.toFixed(1)}x`.padStart(17)}   ${`${(r.cold / r.egressctl).toFixed(1)}x`.padStart(14)}   ${goal} ${goal ? (target ? 'met' : 'MISSED') : ''}`,
-  );
 }

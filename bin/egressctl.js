@@ -30,6 +30,9 @@ script.runInThisContext().call(module_.exports, module_.exports, Module.createRe
 module_.exports.main(argv).then((code) => {
   process.exitCode = code;
   if (cacheFile && (!cachedData || script.cachedDataRejected)) saveCodeCache(cacheFile);
+  // Done: exit once the output is written, without waiting for kept-alive connections to wind
+  // down (~5 ms) or anything else the command left behind.
+  module_.exports.flushStandardStreams().then(() => process.exit(code));
 });
 
 function codeCachePath() {

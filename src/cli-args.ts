@@ -27,6 +27,20 @@ function takesValue(o: Option): boolean {
   return o.required || o.optional;
 }
 
+/** The verb (the command's name as typed), past the global flags before it; undefined when there is none. */
+export function verbOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return undefined;
+    if (!a.startsWith('-') || a === '-') return a;
+    const eq = a.indexOf('=');
+    const g = GLOBAL_FLAGS[eq > 0 ? a.slice(0, eq) : a];
+    if (!g) return undefined;
+    if (g.value && eq < 0) i++;
+  }
+  return undefined;
+}
+
 /**
  * Moves global flags given before the verb to after it, and splits `-x=value` into `-x value` (a
  * boolean short flag: `-A=true` is `-A`, `-A=false` is left out). Everything after `--` is kept.

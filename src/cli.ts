@@ -6,16 +6,21 @@ import { AlreadyReported, CommandError, InputError, UsageError } from './core/er
 import { formatError } from './print/errors.ts';
 import { isClusterError, KubeconfigError } from './cluster/errors.ts';
 import { colorEnabled, makeColors } from './print/color.ts';
-import { registerCommands } from './commands/index.ts';
-import { normalizeArgv } from './cli-args.ts';
+import { prepareCommands, registerCommands } from './commands/index.ts';
+import { normalizeArgv, verbOf } from './cli-args.ts';
 import { escapeControl } from './print/escape.ts';
-import { SEED_CREATE_EXAMPLE } from './commands/create.ts';
+import { SEED_CREATE_EXAMPLE } from './commands/catalog.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-export function buildProgram(io: IO): Command {
+/**
+ * The program with every command. `only`: the one command that will run; the others get only what
+ * the top-level help lists of them (commands/index.ts). `''`: every command listed that way
+ * (--help, an unknown command).
+ */
+export function buildProgram(io: IO, only?: string): Command {
   const program = new Command('egressctl');
   program
     .description('Manage the egress configuration of an Istio mesh: EgressRule objects and sidecar IP ranges.')
@@ -26,6 +31,12 @@ export function buildProgram(io: IO): Command {
       writeOut: (s) => void io.stdout.write(s),
       writeErr: (s) => void io.stderr.write(escapeControl(s)),
       outputError: (s, write) => write(s),
+      // As commander's defaults, but asking our streams rather than process.stdout/stderr (which
+      // would build Node's streams, io/streams.ts).
+      getOutHelpWidth: () => (io.stdout.isTTY ? (io.stdout as { columns?: number }).columns : undefined) as number,
+      getErrHelpWidth: () => (io.stderr.isTTY ? (io.stderr as { columns?: number }).columns : undefined) as number,
+      getOutHasColors: () => forcedColor() ?? (!!io.stdout.isTTY && !!(io.stdout as { hasColors?(): boolean }).hasColors?.()),
+      getErrHasColors: () => forcedColor() ?? (!!io.stderr.isTTY && !!(io.stderr as { hasColors?(): boolean }).hasColors?.()),
     })
     .showSuggestionAfterError(true)
     .addHelpText('after', `
@@ -36,13 +47,27 @@ ${SEED_CREATE_EXAMPLE}
   egressctl kube-inject -f sleep.yaml --includeIPRanges=10.0.0.1/24
 
 Run 'egressctl <command> --help' for a command's flags.`);
-  registerCommands(program, io);
+  registerCommands(program, io, only);
   return program;
 }
 
+/** commander's reading of the environment for colour in help: NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE. */
+function forcedColor(): boolean | undefined {
+  const env = process.env;
+  if (env.NO_COLOR || env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR || env.CLICOLOR_FORCE !== undefined) return true;
+  return undefined;
+}
+
+export { flushStandardStreams } from './io/streams.ts';
+
 /** Runs the CLI on the given arguments and streams; resolves to the exit code. */
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
-  const program = buildProgram(io);
+  // Only the command that runs is built in full (completion describes them all).
+  const verb = verbOf(argv);
+  const only = verb === 'completion' ? undefined : (verb ?? '');
+  await prepareCommands(only);
+  const program = buildProgram(io, only);
   if (argv.length === 0) {
     program.outputHelp({ error: true });
     return EXIT_USAGE;

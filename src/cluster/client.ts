@@ -9,8 +9,7 @@
 // keep-alive agent, has a time limit, and is retried on transient faults without ever creating an
 // object twice.
 
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import type { ConfigObject } from '../core/objects.ts';
 import type { KindDescriptor } from '../core/kinds/descriptor.ts';
 import { canonical } from '../core/compare.ts';
@@ -19,6 +18,9 @@ import { CommandError, UsageError } from '../core/errors.ts';
 import { ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 import { loadLiteKubeconfig, needsClientNode, staticCredentials, type Credentials } from './kubeconfig-lite.ts';
 import { DEFAULT_RETRY, Transport, redactUrl, type RequestOptions, type RetryPolicy } from './transport.ts';
+import { AgentDispatcher, ServerDispatcher, type Dispatcher, type TlsSettings } from './connection.ts';
+import { certificatesProblem } from './tls-verify.ts';
+import { nodeHttp } from './builtins.ts';
 
 export { describeError, isClusterError, ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
 
@@ -106,9 +108,11 @@ export interface ClusterClient {
 }
 
 export interface ConnectOptions {
-  /** Requests in flight at most (sizes the agent's socket pool). */
+  /** Requests in flight at most: HTTP/2 streams, or HTTP/1.1 connections. */
   concurrency?: number;
   retry?: RetryPolicy;
+  /** Offer HTTP/2 to the server (default true; the server may still answer HTTP/1.1). */
+  http2?: boolean;
 }
 
 /** Reads the kubeconfig and prepares the connection; sends nothing yet. */
@@ -139,6 +143,8 @@ export async function connect(ctx: ConnectContext, opts: ConnectOptions = {}): P
     contextName = lite.contextName;
     namespace = lite.namespace;
     creds = staticCredentials(lite);
+    const problem = creds.ca && creds.caWhat ? certificatesProblem(creds.ca, creds.caWhat) : undefined;
+    if (problem) throw new KubeconfigError(problem);
   } else {
     // exec/auth-provider users, proxies, in-cluster: client-node's authenticators and agents.
     const heavy = await import('./kubeconfig.ts');
@@ -168,14 +174,10 @@ export async function connect(ctx: ConnectContext, opts: ConnectOptions = {}): P
     ctx.log(2, `not sending credentials to ${server.origin}: plain http`);
   }
 
-  // One agent for the whole run: every request reuses the kept-alive connections.
-  const tls: https.AgentOptions = { keepAlive: true, maxSockets };
-  if (creds.ca) tls.ca = creds.ca;
-  if (creds.cert) tls.cert = creds.cert;
-  if (creds.key) tls.key = creds.key;
-  if (creds.rejectUnauthorized !== undefined) tls.rejectUnauthorized = creds.rejectUnauthorized;
-  if (creds.servername) tls.servername = creds.servername;
-  const agent: http.Agent = proxied ? proxied(tls as Record<string, unknown>) : server.protocol === 'http:' ? new http.Agent({ keepAlive: true, maxSockets }) : new https.Agent(tls);
+  // One dispatcher for the whole run: HTTP/2 streams on one connection, or kept-alive HTTP/1.1
+  // connections (plain http, a proxy's agent, a server without HTTP/2), opened as requests need them.
+  // DISABLE_HTTP2 (any value) keeps to HTTP/1.1, as it does for kubectl (client-go).
+  const dispatcher = makeDispatcher(server, creds, maxSockets, proxied, ctx.log, opts.http2 ?? !io.env.DISABLE_HTTP2);
 
   const timeoutText = global.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
   const timeoutProblem = requestTimeoutProblem(timeoutText);
@@ -183,7 +185,7 @@ export async function connect(ctx: ConnectContext, opts: ConnectOptions = {}): P
   const timeoutMs = parseDuration(timeoutText) ?? 0;
   const transport = new Transport({
     server,
-    agent,
+    dispatcher,
     headers,
     timeoutMs,
     // As kubectl, the server is told a limit the user gave (not our default).
@@ -193,7 +195,18 @@ export async function connect(ctx: ConnectContext, opts: ConnectOptions = {}): P
     log: ctx.log,
     warn: ctx.warn,
   });
-  return new Client(transport, agent, contextName, namespace);
+  return new Client(transport, dispatcher, contextName, namespace);
+}
+
+function makeDispatcher(server: URL, creds: Credentials, concurrency: number, proxied: ((o: Record<string, unknown>) => http.Agent) | undefined, log: ConnectContext['log'], http2 = true): Dispatcher {
+  const tls: TlsSettings = { ca: creds.ca, cert: creds.cert, key: creds.key, rejectUnauthorized: creds.rejectUnauthorized, servername: creds.servername };
+  if (proxied) {
+    const o: Record<string, unknown> = { keepAlive: true, maxSockets: concurrency };
+    for (const [k, v] of Object.entries(tls)) if (v !== undefined) o[k] = v;
+    return new AgentDispatcher(proxied(o), server);
+  }
+  if (server.protocol === 'http:') return new AgentDispatcher(new (nodeHttp().Agent)({ keepAlive: true, maxSockets: concurrency }), server);
+  return new ServerDispatcher({ server, tls, concurrency, http2, log });
 }
 
 /** The variable that sets the first retry's backoff (doubling from there, jittered); README, Development. */
@@ -309,7 +322,7 @@ class Client implements ClusterClient {
 
   constructor(
     private readonly transport: Transport,
-    private readonly agent: http.Agent,
+    private readonly dispatcher: Dispatcher,
     readonly contextName: string,
     readonly contextNamespace: string | undefined,
   ) {
@@ -335,7 +348,7 @@ class Client implements ClusterClient {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.dispatcher.close();
   }
 
   private makeOps(kind: KindDescriptor): ResourceOps {
@@ -396,8 +409,12 @@ class Client implements ClusterClient {
       get,
       async create(object, o) {
         const ns = object.metadata.namespace!;
-        const body = { ...object, metadata: { ...object.metadata } };
-        delete body.metadata.resourceVersion; // a create carrying one is refused (500) by the server
+        // A create carrying a resourceVersion is refused (500) by the server: sent without one.
+        let body = object;
+        if (object.metadata.resourceVersion !== undefined) {
+          body = { ...object, metadata: { ...object.metadata } };
+          delete body.metadata.resourceVersion;
+        }
         try {
           const r = await call('POST', collectionPath(ns), { query: dry(o), body });
           return { object: stored('POST', collectionPath(ns), r.body, !o?.dryRun, o?.dryRun) };

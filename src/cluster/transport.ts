@@ -1,13 +1,14 @@
-// HTTP to the API server: one shared keep-alive agent per cluster (client-node 1.x makes a new
-// agent, so a new connection, for every request), a time limit per request, retries of transient
-// faults with exponential backoff and jitter honouring Retry-After, and -v logs that never show a
-// credential. No client-node here: node:http(s) only.
+// HTTP to the API server: every request of a run over the connections of one dispatcher
+// (connection.ts: HTTP/2 streams on one connection, or kept-alive HTTP/1.1 connections), a time
+// limit per request, retries of transient faults with exponential backoff and jitter honouring
+// Retry-After, and -v logs that never show a credential. No client-node here.
 
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import { ApiError, ConnectionError, connectionErrorFrom, type Status } from './errors.ts';
 import { MAX_TIMEOUT_MS, formatDuration, goDuration } from './duration.ts';
 import type { KindDescriptor } from '../core/kinds/descriptor.ts';
+import { AgentDispatcher, type Dispatcher, type Exchange } from './connection.ts';
+import { nodeHttp } from './builtins.ts';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -25,7 +26,10 @@ export const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 
 export interface TransportOptions {
   server: URL;
-  agent: http.Agent;
+  /** How requests reach the server (connection.ts). */
+  dispatcher?: Dispatcher;
+  /** Or an http(s).Agent (HTTP/1.1 over its connections), when no dispatcher is given. */
+  agent?: http.Agent;
   /** Headers sent on every request, credentials included (never logged as they are). */
   headers: Record<string, string>;
   /** Per-request limit in ms (retries included); 0 for none. */
@@ -112,6 +116,9 @@ export class Transport {
   private readonly random: () => number;
   private readonly warned = new Set<string>();
   private readonly basePath: string;
+  /** The headers of every request, made once. */
+  private readonly baseHeaders: Record<string, string>;
+  private readonly dispatcher: Dispatcher;
   /** Requests that reached the wire (attempts), for -v summaries and tests. */
   requestCount = 0;
 
@@ -125,14 +132,28 @@ export class Transport {
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.sleep = opts.sleep ?? defaultSleep;
     this.random = opts.random ?? Math.random;
+    if (!opts.dispatcher && !opts.agent) throw new TypeError('a Transport needs a dispatcher or an agent');
+    this.dispatcher = opts.dispatcher ?? new AgentDispatcher(opts.agent!, opts.server);
+    this.baseHeaders = { Accept: 'application/json, */*', 'User-Agent': 'egressctl', ...opts.headers };
+  }
+
+  /** The protocol the server was reached with, once it was: `h2` or `http/1.1`. */
+  get protocol(): string | undefined {
+    return this.dispatcher.protocol;
   }
 
   url(path: string, query?: Record<string, string | undefined>): URL {
-    const u = new URL(this.server.origin + this.basePath + path);
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, v);
+    return new URL(this.server.origin + this.target(path, query));
+  }
+
+  /** The path and query sent (no URL object is made for a request: only for messages). */
+  private target(path: string, query?: Record<string, string | undefined>): string {
+    let q: URLSearchParams | undefined;
+    if (query) for (const k in query) if (query[k] !== undefined) (q ??= new URLSearchParams()).set(k, query[k]!);
     // As kubectl (client-go): the server is told the client's limit, so it can stop in time too.
-    if (this.opts.tellServerTimeout && this.opts.timeoutMs > 0 && !u.searchParams.has('timeout')) u.searchParams.set('timeout', goDuration(this.opts.timeoutMs));
-    return u;
+    if (this.opts.tellServerTimeout && this.opts.timeoutMs > 0 && !q?.has('timeout')) (q ??= new URLSearchParams()).set('timeout', goDuration(this.opts.timeoutMs));
+    const qs = q?.toString();
+    return this.basePath + path + (qs ? `?${qs}` : '');
   }
 
   private backoff(attempt: number): number {
@@ -146,18 +167,11 @@ export class Transport {
    * retries: no attempt starts, and no backoff is waited, past that limit.
    */
   async send(method: string, path: string, ro: RequestOptions = {}): Promise<RawResponse> {
-    const url = this.url(path, ro.query);
+    const target = this.target(path, ro.query);
     let payload: Buffer | undefined;
     if (ro.body !== undefined) payload = Buffer.from(typeof ro.body === 'string' ? ro.body : JSON.stringify(ro.body));
-    const headers: Record<string, string> = {
-      Accept: 'application/json, */*',
-      'User-Agent': 'egressctl',
-      ...this.opts.headers,
-    };
-    if (payload) {
-      headers['Content-Type'] = ro.contentType ?? 'application/json';
-      headers['Content-Length'] = String(payload.length);
-    }
+    let headers = this.baseHeaders;
+    if (payload) headers = { ...headers, 'Content-Type': ro.contentType ?? 'application/json', 'Content-Length': String(payload.length) };
     let ambiguous = false;
     const maxAttempts = Math.max(1, Math.min(ro.maxAttempts ?? this.retry.maxAttempts, this.retry.maxAttempts));
     const { timeoutMs } = this.opts;
@@ -165,9 +179,9 @@ export class Transport {
     /** Whether a wait of `ms` and another attempt still fit in the limit. */
     const fits = (ms: number) => deadline === undefined || Date.now() + ms < deadline;
     for (let attempt = 1; ; attempt++) {
-      let res: { status: number; headers: http.IncomingHttpHeaders; text: string };
+      let res: Exchange;
       try {
-        res = await this.once(method, url, headers, payload, deadline === undefined ? 0 : Math.max(1, deadline - Date.now()));
+        res = await this.once(method, target, headers, payload, deadline === undefined ? 0 : Math.max(1, deadline - Date.now()));
       } catch (e) {
         const ce = e instanceof ConnectionError ? e : connectionErrorFrom(e as NodeJS.ErrnoException, this.server.origin, this.host);
         // A reset or a timeout after the request reached the server may come after the server
@@ -176,7 +190,7 @@ export class Transport {
         ambiguous ||= ce.transient && sent;
         const wait = this.backoff(attempt);
         if (!ce.transient || attempt >= maxAttempts || !fits(wait)) throw Object.assign(ce, { attempts: attempt, ambiguous });
-        this.opts.log(2, `retrying ${method} ${url.pathname} after ${ce.code} (attempt ${attempt + 1} of ${maxAttempts}) in ${wait} ms`);
+        this.opts.log(2, `retrying ${method} ${pathOf(target)} after ${ce.code} (attempt ${attempt + 1} of ${maxAttempts}) in ${wait} ms`);
         await this.sleep(wait);
         continue;
       }
@@ -184,7 +198,7 @@ export class Transport {
       const wait = after !== undefined ? Math.min(after, this.retry.maxRetryAfterMs) + Math.round(this.random() * 50) : this.backoff(attempt);
       if (RETRY_STATUSES.has(res.status) && attempt < maxAttempts && fits(wait)) {
         if (!UNPROCESSED_STATUSES.has(res.status)) ambiguous = true;
-        this.opts.log(2, `retrying ${method} ${url.pathname} after ${res.status}${after !== undefined ? ` (Retry-After ${formatDuration(after)})` : ''} (attempt ${attempt + 1} of ${maxAttempts}) in ${wait} ms`);
+        this.opts.log(2, `retrying ${method} ${pathOf(target)} after ${res.status}${after !== undefined ? ` (Retry-After ${formatDuration(after)})` : ''} (attempt ${attempt + 1} of ${maxAttempts}) in ${wait} ms`);
         await this.sleep(wait);
         continue;
       }
@@ -228,64 +242,46 @@ export class Transport {
   }
 
   /**
-   * One attempt, bounded by `timeoutMs` (0: none). A failure before the connection was made (and,
-   * over TLS, the handshake done) carries `requestSent: false`: the server cannot have seen it.
+   * One attempt, bounded by `timeoutMs` (0: none). A failure before the request could reach the
+   * server (no connection, a TLS failure, a refused stream) carries `requestSent: false`.
    */
-  private once(method: string, url: URL, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  private async once(method: string, target: string, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number): Promise<Exchange> {
     const { log } = this.opts;
     const started = process.hrtime.bigint();
     this.requestCount++;
     const v = this.opts.verbosity;
+    const url = v >= 6 ? new URL(this.server.origin + target) : undefined;
     if (v >= 7) {
-      log(7, `${method} ${url.href}`);
+      log(7, `${method} ${url!.href}`);
       log(7, `Request headers: ${JSON.stringify(redactHeaders(headers))}`);
     }
     if (payload && v >= 8) log(8, `Request body: ${truncate(payload.toString())}`);
-    if (v >= 9) log(9, `curl -v -X${method} ${Object.entries(redactHeaders(headers)).map(([k, h]) => `-H ${quote(`${k}: ${h}`)}`).join(' ')} ${quote(url.href)}`);
-    const mod = url.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      let connected = false;
-      const fail = (e: Error) => reject(Object.assign(e, { requestSent: connected }));
-      const req = mod.request(url, { method, headers, agent: this.opts.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          if (timer) clearTimeout(timer);
-          const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (v >= 6) log(6, `${method} ${url.href} ${res.statusCode} ${res.statusMessage ?? ''} in ${Math.round(ms)} milliseconds`);
-          if (v >= 9) log(9, `Response headers: ${JSON.stringify(redactHeaders(res.headers as Record<string, unknown>))}`);
-          if (v >= 8) log(8, `Response body: ${truncate(text)}`);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text });
-        });
-        res.on('error', (e) => {
-          if (timer) clearTimeout(timer);
-          fail(e);
-        });
-      });
-      req.on('socket', (socket) => {
-        const tls = url.protocol === 'https:';
-        // A kept-alive socket is connected already; a new one is once its (TLS) connection is up.
-        if (!socket.connecting && (!tls || (socket as import('node:tls').TLSSocket).encrypted)) connected = true;
-        else socket.once(tls ? 'secureConnect' : 'connect', () => (connected = true));
-      });
-      req.on('error', (e) => {
-        if (timer) clearTimeout(timer);
+    if (v >= 9) log(9, `curl -v -X${method} ${Object.entries(redactHeaders(headers)).map(([k, h]) => `-H ${quote(`${k}: ${h}`)}`).join(' ')} ${quote(url!.href)}`);
+    const timeoutError = () =>
+      new ConnectionError(`Unable to connect to the server ${this.host}: no response within the request timeout of ${formatDuration(this.opts.timeoutMs)} (--request-timeout)`, 'Timeout', this.server.origin, true);
+    try {
+      const res = await this.dispatcher.exchange(method, target, headers, payload, timeoutMs, timeoutError);
+      if (v >= 6) {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        log(6, `${method} ${url.href} failed in ${Math.round(ms)} milliseconds: ${(e as NodeJS.ErrnoException).code ?? e.message}`);
-        fail(e);
-      });
-      if (timeoutMs > 0) {
-        timer = setTimeout(() => {
-          req.destroy(
-            new ConnectionError(`Unable to connect to the server ${this.host}: no response within the request timeout of ${formatDuration(this.opts.timeoutMs)} (--request-timeout)`, 'Timeout', this.server.origin, true),
-          );
-        }, timeoutMs);
+        log(6, `${method} ${url!.href} ${res.status} ${res.statusMessage ?? nodeHttp().STATUS_CODES[res.status] ?? ''} in ${Math.round(ms)} milliseconds`);
       }
-      req.end(payload);
-    });
+      if (v >= 9) log(9, `Response headers: ${JSON.stringify(redactHeaders(res.headers as Record<string, unknown>))}`);
+      if (v >= 8) log(8, `Response body: ${truncate(res.text)}`);
+      return res;
+    } catch (e) {
+      if (v >= 6) {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        log(6, `${method} ${url!.href} failed in ${Math.round(ms)} milliseconds: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      throw e;
+    }
   }
+}
+
+/** The path of a path and query, for messages. */
+function pathOf(target: string): string {
+  const q = target.indexOf('?');
+  return q < 0 ? target : target.slice(0, q);
 }
 
 function truncate(s: string, n = 4096): string {

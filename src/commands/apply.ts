@@ -4,6 +4,7 @@
 // patch, so what was taken out of the file (a label, an annotation, a field) is removed while what
 // others added is kept (core/merge-patch.ts).
 
+import { APPLY } from './catalog.ts';
 import type { Command } from 'commander';
 import type { ConfigObject } from '../core/objects.ts';
 import { resourceName, type KindDescriptor } from '../core/kinds/descriptor.ts';
@@ -77,9 +78,9 @@ export async function runApply(ctx: Context, o: WriteCommandOptions): Promise<vo
 
 export function registerApply(program: Command, io: IO): void {
   const cmd = program
-    .command('apply')
-    .description('create the objects that are missing and update those that differ, of any kind (idempotent)')
-    .argument('[args...]')
+    .command(APPLY.name)
+    .description(APPLY.description)
+    .argument(APPLY.args!)
     .usage('-f FILE|- [flags]');
   addWriteOptions(cmd, 'apply');
   cmd.option('-o, --output <format>', 'name: print KIND.GROUP/NAME lines; yaml: the stored objects');

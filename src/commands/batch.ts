@@ -5,6 +5,7 @@ import { BadAnswerError, ConnectionError, isClusterError, shortReason, UnsafePat
 import { CommandError } from '../core/errors.ts';
 import { formatError, objectErrorLine, unknownOutcomeLine } from '../print/errors.ts';
 import { Progress } from '../print/progress.ts';
+import type { Writable } from 'node:stream';
 import type { Context } from './common.ts';
 import type { KindDescriptor } from '../core/kinds/descriptor.ts';
 
@@ -43,6 +44,7 @@ export async function runBatch<T>(ctx: Context, o: BatchOptions<T>): Promise<voi
   let nextToPrint = 0;
   let done = 0;
   const progress = new Progress(io.stderr, o.verb, n, io.env);
+  const out = new Runs(progress.enabled);
   // A server error names the object; a lost connection does not, so the line says which.
   const failureLine = (i: number, e: unknown) => objectErrorLine(o.nameOf(o.items[i]!), o.verb, e, ctx.colors);
 
@@ -54,8 +56,8 @@ export async function runBatch<T>(ctx: Context, o: BatchOptions<T>): Promise<voi
         cleared = true;
       }
       const r = results[nextToPrint]!;
-      if (r.ok) io.stdout.write(r.out);
-      else if (!isFatal(r.error)) io.stderr.write(failureLine(nextToPrint, r.error));
+      if (r.ok) out.write(io.stdout, r.out);
+      else if (!isFatal(r.error)) out.write(io.stderr, failureLine(nextToPrint, r.error));
       nextToPrint++;
     }
     progress.update(done);
@@ -76,17 +78,22 @@ export async function runBatch<T>(ctx: Context, o: BatchOptions<T>): Promise<voi
       if (fatal === undefined) flush();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(o.concurrency, n) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(o.concurrency, n) }, worker));
+  } finally {
+    out.flush();
+  }
   // After a fatal error, print what finished (in order), skipping what was never sent; a write
   // whose answer was lost and could not be checked is said per object: it may have been done.
   for (; nextToPrint < n; nextToPrint++) {
     const r = results[nextToPrint];
-    if (r?.ok) io.stdout.write(r.out);
-    else if (r && !isFatal(r.error)) io.stderr.write(failureLine(nextToPrint, r.error));
+    if (r?.ok) out.write(io.stdout, r.out);
+    else if (r && !isFatal(r.error)) out.write(io.stderr, failureLine(nextToPrint, r.error));
     else if (r && isUnknown(r.error)) {
-      io.stderr.write(unknownOutcomeLine(o.nameOf(o.items[nextToPrint]!), o.verb, r.error.lostAnswer, ctx.colors));
+      out.write(io.stderr, unknownOutcomeLine(o.nameOf(o.items[nextToPrint]!), o.verb, r.error.lostAnswer, ctx.colors));
     }
   }
+  out.flush();
   progress.clear();
 
   // What failed for certain, and what may or may not have been done (its answer was lost and the
@@ -116,6 +123,44 @@ export async function runBatch<T>(ctx: Context, o: BatchOptions<T>): Promise<voi
     parts.push(`whether ${which} ${unknown.length === 1 && failed.length > 0 ? 'was' : 'were'} ${o.verb} is unknown (the answer was lost and could not be checked; they may have been ${o.verb}): ${list(unknown)}`);
   }
   throw new CommandError(parts.join('; '));
+}
+
+/**
+ * Results written in runs: consecutive texts for one stream go out in one write, at the latest on
+ * the next turn of the event loop (2,000 one-line writes cost 2,000 system calls, ~0.1 ms each
+ * here). Texts keep their order across the two streams: a text for the other stream writes the
+ * run first. With progress on a terminal, every text is written at once (the progress line is
+ * redrawn between them).
+ */
+class Runs {
+  private stream: Writable | undefined;
+  private text = '';
+  private scheduled = false;
+  constructor(private readonly immediate: boolean) {}
+
+  write(stream: Writable, text: string): void {
+    if (this.immediate) {
+      stream.write(text);
+      return;
+    }
+    if (this.stream !== stream) this.flush();
+    this.stream = stream;
+    this.text += text;
+    if (this.text.length >= 1 << 16) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.flush();
+      });
+    }
+  }
+
+  flush(): void {
+    if (this.text) this.stream!.write(this.text);
+    this.text = '';
+    this.stream = undefined;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 // egressctl completion bash|zsh|fish: scripts generated from the program's own commands and flags,
 // so they stay true as commands are added.
+import { COMPLETION } from './catalog.ts';
 import type { Command, Option } from 'commander';
 import type { IO } from '../io/streams.ts';
 import { UsageError } from '../core/errors.ts';
@@ -96,9 +97,9 @@ export function completionScript(program: Command, shell: string): string {
 
 export function registerCompletion(program: Command, io: IO): void {
   program
-    .command('completion')
-    .description('print a shell completion script (bash, zsh or fish)')
-    .argument('<shell>', 'bash, zsh or fish')
+    .command(COMPLETION.name)
+    .description(COMPLETION.description)
+    .argument(COMPLETION.args!, 'bash, zsh or fish')
     .addHelpText('after', `
 Examples:
   source <(egressctl completion bash)

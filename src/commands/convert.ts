@@ -5,6 +5,7 @@
 // all or nothing (stdout, or -o as kube-inject writes it). Nothing is written when anything fails.
 
 import type { Command } from 'commander';
+import { CONVERT } from './catalog.ts';
 import yaml from 'js-yaml';
 import { convertDocuments, type ConvertResult } from '../core/convert/index.ts';
 import { InputError, UsageError, formatProblem } from '../core/errors.ts';
@@ -122,9 +123,9 @@ export async function runConvert(ctx: Context, o: ConvertOptions): Promise<Conve
 
 export function registerConvert(program: Command, io: IO): void {
   const cmd = program
-    .command('convert')
-    .description("carry Istio 0.x config (EgressRule, RouteRule, DestinationPolicy), 0.x-injected workloads and Ingresses to today's Istio (networking.istio.io/v1)")
-    .argument('[args...]')
+    .command(CONVERT.name)
+    .description(CONVERT.description)
+    .argument(CONVERT.args!)
     .usage('-f FILE|DIR|- [-o FILE] | --from-cluster [-n NS|-A] [flags]')
     .option('-f, --filename <file>', 'file, directory or - (standard input); may be repeated', collect)
     .option('-o, --output <file>', 'write the converted stream to FILE (all or nothing) instead of standard output')

@@ -3,6 +3,7 @@
 // go out concurrently over kept-alive connections; results are printed in input order; a failure
 // does not stop the others.
 
+import { CREATE, SEED_CREATE_EXAMPLE } from './catalog.ts';
 import type { Command } from 'commander';
 import type { ValidatedObject } from '../core/objects.ts';
 import { UsageError } from '../core/errors.ts';
@@ -87,24 +88,11 @@ export async function printClientDryRun(ctx: Context, objects: ValidatedObject[]
   ctx.io.stdout.write(printWouldSend(objects.map((v) => ({ kind: v.desc, object: withNamespace(v.object, o.namespace, ns) })), o.output === 'default' ? 'yaml' : o.output));
 }
 
-export const SEED_CREATE_EXAMPLE = `  # Create the egress rules of the "Control Egress TCP Traffic" task from a heredoc
-  cat <<EOF | egressctl create -f -
-  kind: EgressRule
-  metadata:
-    name: wikipedia-range1
-  spec:
-    destination:
-        service: 91.198.174.192/27
-    ports:
-        - port: 443
-          protocol: tcp
-  EOF`;
-
 export function registerCreate(program: Command, io: IO): void {
   const cmd = program
-    .command('create')
-    .description('create every object in the input: EgressRules, RouteRules, DestinationPolicies, ServiceEntries... (all validated before anything is sent)')
-    .argument('[args...]')
+    .command(CREATE.name)
+    .description(CREATE.description)
+    .argument(CREATE.args!)
     .usage('-f FILE|- [flags]');
   addWriteOptions(cmd, 'create');
   cmd.option('-o, --output <format>', 'name: print KIND.GROUP/NAME lines (egressrule.config.istio.io/NAME); yaml: the stored objects');

@@ -2,6 +2,7 @@
 // context's namespace, else default) or those of the input, of any kind; goes on past failures and
 // reports all of them.
 
+import { DELETE } from './catalog.ts';
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
 import type { IO } from '../io/streams.ts';
@@ -94,9 +95,9 @@ export async function runDelete(ctx: Context, o: DeleteOptions): Promise<void> {
 
 export function registerDelete(program: Command, io: IO): void {
   const cmd = program
-    .command('delete')
-    .description('delete objects by type and names, or those in the input (any kind)')
-    .argument('[args...]')
+    .command(DELETE.name)
+    .description(DELETE.description)
+    .argument(DELETE.args!)
     .usage('TYPE NAME... | -f FILE|- [flags]')
     .option('-f, --filename <file>', 'file, directory or - (standard input) with the objects to delete; may be repeated', (v: string, p: string[] = []) => [...p, v])
     .option('--ignore-not-found', 'a missing object is not an error')

@@ -2,6 +2,7 @@
 // JSON List or names; one namespace or all (-A); filtered by labels (-l); large collections read in
 // pages.
 
+import { GET } from './catalog.ts';
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
 import type { IO } from '../io/streams.ts';
@@ -113,9 +114,9 @@ export async function runGet(ctx: Context, o: GetOptions): Promise<void> {
 
 export function registerGet(program: Command, io: IO): void {
   const cmd = program
-    .command('get')
-    .description('print the objects of one kind (egressrules, routerules, serviceentries, ...)')
-    .argument('[args...]')
+    .command(GET.name)
+    .description(GET.description)
+    .argument(GET.args!)
     .usage('TYPE [NAME...] [-o short|wide|yaml|json|name] [-A] [-l SELECTOR] [flags]')
     .option('-o, --output <format>', `output format: ${GET_FORMATS.join(', ')} (default short)`)
     .option('-A, --all-namespaces', 'list the objects of every namespace')

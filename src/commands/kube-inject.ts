@@ -1,6 +1,7 @@
 // egressctl kube-inject (issue 5): adds Istio 0.4's sidecar to the workloads of a manifest stream.
 // Options are gathered, completed (mesh config, `auto` ranges: the only steps that may talk to the
 // cluster), validated with no I/O, then the stream is transformed document by document.
+import { KUBE_INJECT } from './catalog.ts';
 import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
@@ -65,8 +66,8 @@ Examples:
 
 export function registerKubeInject(program: Command, io: IO): void {
   const cmd = program
-    .command('kube-inject')
-    .description('add the Istio sidecar (Istio 0.4\'s proxy and init containers) to the workloads of a manifest stream')
+    .command(KUBE_INJECT.name)
+    .description(KUBE_INJECT.description)
     .usage('-f FILE|- [-o FILE] [--includeIPRanges LIST|*|auto] [--excludeIPRanges LIST] [flags]')
     .option('-f, --filename <file>', 'input manifests (a file, a directory, or - for stdin; repeatable)', collect)
     .option('-o, --output <file>', 'write the injected manifests to FILE (atomically; nothing on error) instead of stdout')

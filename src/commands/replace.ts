@@ -2,6 +2,7 @@
 // object's resourceVersion is used if it has one, else the current one from a GET; a conflict is
 // reported, never overwritten; a missing object is an error (replace never creates).
 
+import { REPLACE } from './catalog.ts';
 import type { Command } from 'commander';
 import type { IO } from '../io/streams.ts';
 import { makeResultPrinter, yamlOf } from '../print/objects.ts';
@@ -43,9 +44,9 @@ export async function runReplace(ctx: Context, o: WriteCommandOptions): Promise<
 
 export function registerReplace(program: Command, io: IO): void {
   const cmd = program
-    .command('replace')
-    .description('update existing objects of any kind (optimistic concurrency: a conflict is reported, never overwritten)')
-    .argument('[args...]')
+    .command(REPLACE.name)
+    .description(REPLACE.description)
+    .argument(REPLACE.args!)
     .usage('-f FILE|- [flags]');
   addWriteOptions(cmd, 'replace');
   cmd.option('-o, --output <format>', 'name: print KIND.GROUP/NAME lines; yaml: the stored objects');

@@ -1,13 +1,14 @@
 // egressctl serve: the local Kubernetes-compatible API server (issue 3, shared/spec/api-server.md).
 // Only flags and help live here; the server is imported when the command runs (its own chunk).
+import { SERVE } from './catalog.ts';
 import type { Command } from 'commander';
 import type { IO } from '../io/streams.ts';
 import { addGlobalOptions, makeContext } from './common.ts';
 
 export function registerServe(program: Command, io: IO): void {
   const cmd = program
-    .command('serve')
-    .description('run a local Kubernetes-compatible API server for Istio config (kubectl and egressctl can use it)')
+    .command(SERVE.name)
+    .description(SERVE.description)
     .usage('[flags]')
     .option('--listen <host:port>', 'address to listen on (port 0 = any free port)', '127.0.0.1:0')
     .option('--data <dir>', 'keep the state (and the generated certificates) in this directory; default: memory only')

@@ -2,6 +2,7 @@
 //
 // Documents are read, parsed and checked one at a time; only a small summary of each rule is kept
 // for the analysis, so memory follows the largest document, not the stream.
+import { VALIDATE } from './catalog.ts';
 import { Command } from 'commander';
 import type { IO } from '../io/streams.ts';
 import { AlreadyReported, InputError, UsageError, type Problem } from '../core/errors.ts';
@@ -70,8 +71,8 @@ export async function runValidate(o: ValidateOptions, io: IO, stored: (input: re
 
 export function registerValidate(program: Command, io: IO): void {
   const cmd = program
-    .command('validate')
-    .description('check config files offline (every kind): every problem with its place, plus what the mesh would silently get wrong')
+    .command(VALIDATE.name)
+    .description(VALIDATE.description)
     .option('-f, --filename <file>', 'file, directory or - for standard input (repeatable)', collect, [])
     .option('--strict', 'exit 1 on warnings too', false)
     .option('--cluster', 'also analyse together with the rules stored in the cluster', false);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { VERSION_COMMAND } from './catalog.ts';
 import type { IO } from '../io/streams.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -6,8 +7,8 @@ export const VERSION: string = pkg.version;
 
 export function registerVersion(program: Command, io: IO): void {
   program
-    .command('version')
-    .description('print the egressctl version')
+    .command(VERSION_COMMAND.name)
+    .description(VERSION_COMMAND.description)
     .action(() => {
       io.stdout.write(`egressctl version ${VERSION}\n`);
     });

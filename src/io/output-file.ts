@@ -11,9 +11,8 @@
 // - a directory: refused before any work.
 
 import { closeSync, fstatSync, fchmodSync, fchownSync, fsyncSync, openSync, promises as fs, rmSync, writeSync, createReadStream, createWriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { tmpdir } from 'node:os';
 import type { Writable } from 'node:stream';
 import { CommandError } from '../core/errors.ts';
 import { fsProblem } from './fs-errors.ts';
@@ -125,6 +124,22 @@ export interface FileSink {
   abort(): void;
 }
 
+/**
+ * Copies the spool to `to` (a device, FIFO or socket, or our own standard output or error, which
+ * need not be a Node stream: io/streams.ts), respecting back-pressure; ends `to` if asked.
+ */
+async function copySpool(spoolPath: string, to: Writable, end: boolean): Promise<void> {
+  const failed = new Promise<never>((_, reject) => to.once('error', reject));
+  failed.catch(() => {});
+  const copy = async () => {
+    for await (const chunk of createReadStream(spoolPath)) {
+      if (!to.write(chunk as Buffer)) await Promise.race([new Promise((r) => to.once('drain', r)), failed]);
+    }
+    if (end) await Promise.race([new Promise<void>((r) => to.end(() => r())), failed]);
+  };
+  await Promise.race([copy(), failed]);
+}
+
 // The file -o names is created in an existing directory: a missing one is what ENOENT means here.
 const OUTPUT_WORDS = { ENOENT: 'no such directory' };
 
@@ -149,8 +164,7 @@ export async function openFileSink(given: string, cwd: string, streams: { stdout
       try {
         if (!replaced) {
           spool.finish();
-          const to = target.kind === 'special' ? createWriteStream(target.path, { flags: 'w' }) : streams[target.kind as 'stdout' | 'stderr'];
-          await pipeline(createReadStream(spoolPath), to, { end: target.kind === 'special' });
+          await copySpool(spoolPath, target.kind === 'special' ? createWriteStream(target.path, { flags: 'w' }) : streams[target.kind as 'stdout' | 'stderr'], target.kind === 'special');
           spool.discard();
         } else {
           spool.finish(target.kind === 'file' ? target : undefined);

@@ -7,7 +7,8 @@ export class Progress {
   private shown = false;
   private lastDraw = 0;
   private readonly started = Date.now();
-  private readonly enabled: boolean;
+  /** Whether progress is drawn (a terminal): then nothing else may hold its output back. */
+  readonly enabled: boolean;
 
   constructor(
     private readonly out: Writable & { isTTY?: boolean },

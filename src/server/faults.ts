@@ -18,6 +18,10 @@ export interface LoggedRequest {
   method: string;
   path: string;
   query: string;
+  /** `h2` or `http/1.1` (listed with ?connections=1). */
+  protocol?: string;
+  /** Which connection carried it: a number per connection, from 1. */
+  connection?: number;
 }
 
 const MAX_LOG = 100_000;

@@ -205,7 +205,8 @@ export class ResourceApi {
   }
 
   private get(t: ResourceType, ns: string | undefined, name: string, req: ApiRequest): ApiResponse {
-    const obj = this.store.get(this.key(t), ns ?? '', name);
+    // The stored object itself (read-only): its JSON is made once.
+    const obj = this.store.peek(this.key(t), ns ?? '', name);
     if (!obj) throw errors.notFound(t.plural, t.group, name);
     if (wantsTable(req.headers.accept)) {
       return { status: 200, body: toTable(t, [present(t, obj)], { resourceVersion: obj.metadata.resourceVersion }, req.query.get('includeObject') ?? 'Metadata'), contentType: TABLE_CONTENT_TYPE };
@@ -228,19 +229,34 @@ export class ResourceApi {
     const limit = limitRaw && /^\d+$/.test(limitRaw) ? Number(limitRaw) : 0;
     const cont = q.get('continue');
     const rv = this.store.revision();
-    let items = this.store.list(this.key(t), ns).filter(match).map((o) => present(t, o));
     const table = wantsTable(req.headers.accept);
-    if (cont) {
-      const tok = decodeContinue(cont);
-      items = items.filter((o) => listKey(o) >= tok.start);
+    // The objects from the continue token's key on, in order, as stored (no copy, no sort); a page
+    // of them is handed out. Without selectors every object matches: the page is read, not the rest.
+    // The token's key is relative to the list's prefix (NAME in a namespace, NS/NAME across them,
+    // /NAME for cluster-scoped objects in the store).
+    const tokenStart = cont ? decodeContinue(cont).start : undefined;
+    const from = tokenStart === undefined ? undefined : t.namespaced && ns === undefined ? tokenStart : `${ns ?? ''}/${tokenStart}`;
+    const selected = !!q.get('labelSelector') || !!q.get('fieldSelector');
+    let items: Obj[];
+    let total: number;
+    if (selected) {
+      items = this.store.list(this.key(t), ns, from).filter(match);
+      total = items.length;
+    } else {
+      const range = this.store.range(this.key(t), ns, from);
+      total = range.size;
+      const n = limit > 0 ? Math.min(limit, total) : total;
+      items = new Array(n);
+      for (let i = 0; i < n; i++) items[i] = range.at(i);
     }
     // Custom resource lists always carry `continue` (empty at the end); built-in lists only when there is more.
     const meta: Obj = t.custom ? { continue: '', resourceVersion: String(rv) } : { resourceVersion: String(rv) };
-    if (limit > 0 && items.length > limit) {
-      meta.continue = encodeContinue(rv, listKey(items[limit - 1]));
-      meta.remainingItemCount = items.length - limit;
+    if (limit > 0 && total > limit) {
+      meta.continue = encodeContinue(rv, listKey(items[limit - 1]!));
+      meta.remainingItemCount = total - limit;
       items = items.slice(0, limit);
     }
+    if (t.storedAs) items = items.map((o) => present(t, o));
     if (table) {
       if (meta.continue === '') delete meta.continue;
       return { status: 200, body: toTable(t, items, meta, q.get('includeObject') ?? 'Metadata'), contentType: TABLE_CONTENT_TYPE };
@@ -312,7 +328,7 @@ export class ResourceApi {
   }
 
   private requireNamespace(t: ResourceType, ns: string | undefined): void {
-    if (t.namespaced && ns !== undefined && !this.store.get(NAMESPACES_KEY, '', ns)) throw errors.notFound('namespaces', '', ns);
+    if (t.namespaced && ns !== undefined && !this.store.peek(NAMESPACES_KEY, '', ns)) throw errors.notFound('namespaces', '', ns);
   }
 
   private create(t: ResourceType, ns: string | undefined, req: ApiRequest, urlName?: string): ApiResponse {
@@ -335,7 +351,7 @@ export class ResourceApi {
     if (obj.metadata.resourceVersion !== undefined && obj.metadata.resourceVersion !== '') {
       throw new ApiError(500, '', 'resourceVersion should not be set on objects to be created');
     }
-    if (this.store.get(this.key(t), ns ?? '', obj.metadata.name)) throw errors.alreadyExists(t.plural, t.group, obj.metadata.name);
+    if (this.store.peek(this.key(t), ns ?? '', obj.metadata.name)) throw errors.alreadyExists(t.plural, t.group, obj.metadata.name);
     toStorage(t, obj);
     if (dryRun) {
       obj.metadata.resourceVersion = '';

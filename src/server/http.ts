@@ -1,7 +1,9 @@
 // The HTTP(S) server: reads the request, checks the token, records it and applies injected faults
-// (when enabled), routes it, and writes JSON answers. Node's http/https only.
+// (when enabled), routes it, and writes JSON answers. Over TLS it speaks HTTP/2 to clients that
+// offer it (ALPN `h2`, as kube-apiserver: kubectl and egressctl do) and HTTP/1.1 to the others;
+// plain HTTP (--insecure-http) is HTTP/1.1 only. Node's http and http2 only.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import https from 'node:https';
+import http2 from 'node:http2';
 import type { Socket } from 'node:net';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { ApiError, errors } from './status.ts';
@@ -12,6 +14,7 @@ import { OPENAPI_V2_CONTENT_TYPE, buildOpenApiV3 } from './openapi.ts';
 import { ResourceApi, STREAMED, type ApiRequest, type ApiResponse } from './handlers.ts';
 import { Faults, type Fault } from './faults.ts';
 import type { TlsMaterial } from './tls.ts';
+import { answerJson } from './store.ts';
 
 const MAX_BODY = 3 * 1024 * 1024;
 const ADMIN = '/_egressctl/';
@@ -20,6 +23,8 @@ export interface HttpOptions {
   catalog: Catalog;
   api: ResourceApi;
   tls?: TlsMaterial;
+  /** Offer HTTP/2 over TLS (default true). */
+  http2?: boolean;
   /** Required bearer token; undefined = no authentication (plain http). */
   token?: string;
   faults?: Faults;
@@ -27,12 +32,26 @@ export interface HttpOptions {
 }
 
 export interface ApiServer {
-  server: http.Server;
+  server: http.Server | http2.Http2SecureServer;
   /** Stops accepting, lets in-flight requests finish, ends watches and stalls; resolves when closed. */
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** A request or response of either protocol (http2's compatibility API mirrors http's). */
+type Req = IncomingMessage | http2.Http2ServerRequest;
+type Res = ServerResponse | http2.Http2ServerResponse;
+
+/**
+ * Ends one exchange abruptly, as a lost connection would: over HTTP/1.1 the connection is closed;
+ * over HTTP/2 only this request's stream is reset (INTERNAL_ERROR), the others on the connection
+ * go on, as they would on their own HTTP/1.1 connections.
+ */
+function cut(req: Req): void {
+  if ('stream' in req) req.stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+  else req.socket.destroy();
+}
+
+function readBody(req: Req): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -50,13 +69,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
+/** Whether an Authorization header carries the token whose SHA-256 digest is `tokenDigest`. */
+function tokenMatches(header: string | undefined, tokenDigest: Buffer): boolean {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   if (!m) return false;
   // Compare digests so the comparison takes the same time whatever the lengths.
-  const a = createHash('sha256').update(m[1]).digest();
-  const b = createHash('sha256').update(token).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(createHash('sha256').update(m[1]).digest(), tokenDigest);
 }
 
 function isPublic(pathname: string): boolean {
@@ -66,16 +84,28 @@ function isPublic(pathname: string): boolean {
 export function createApiServer(opts: HttpOptions): ApiServer {
   const { catalog, api, faults } = opts;
   const openapi = buildOpenApiV3(catalog);
-  const stalls = new Set<{ timer: NodeJS.Timeout; socket: Socket }>();
+  // The token's digest, made once (not for every request).
+  const tokenDigest = opts.token === undefined ? undefined : createHash('sha256').update(opts.token).digest();
+  const stalls = new Set<{ timer: NodeJS.Timeout; req: Req }>();
   let inFlight = 0;
+  // For the request log (--fault-injection): which connection carried each request.
+  const connections = new WeakMap<object, number>();
+  const connectionNumber = (req: Req): number => {
+    const key: object = ('stream' in req ? req.stream.session : req.socket) ?? req;
+    let n = connections.get(key);
+    if (n === undefined) connections.set(key, (n = ++connectionCount));
+    return n;
+  };
+  let connectionCount = 0;
 
-  const send = (res: ServerResponse, r: ApiResponse, resetAfter: boolean) => {
+  const send = (req: Req, res: Res, r: ApiResponse, resetAfter: boolean) => {
     if (resetAfter) {
-      res.socket?.destroy();
+      cut(req);
       return;
     }
     const isBuffer = Buffer.isBuffer(r.body);
-    const text = isBuffer ? (r.body as Buffer) : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+    // Stored objects come with their JSON made once (store.ts): a list page is mostly joined, not serialised.
+    const text = isBuffer ? (r.body as Buffer) : typeof r.body === 'string' ? r.body : answerJson(r.body);
     res.writeHead(r.status, {
       'Content-Type': r.contentType ?? 'application/json',
       'Content-Length': Buffer.byteLength(text),
@@ -131,7 +161,8 @@ export function createApiServer(opts: HttpOptions): ApiServer {
       throw errors.methodNotAllowed();
     }
     if (p === '/_egressctl/requests') {
-      if (req.method === 'GET') return { status: 200, body: faults.requests() };
+      // ?connections=1: with the protocol and connection of each request.
+      if (req.method === 'GET') return { status: 200, body: req.query.get('connections') === '1' ? faults.requests() : faults.requests().map(({ protocol: _p, connection: _c, ...r }) => r) };
       if (req.method === 'DELETE') {
         faults.clearRequests();
         return { status: 200, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 } };
@@ -141,7 +172,7 @@ export function createApiServer(opts: HttpOptions): ApiServer {
     throw errors.genericNotFound();
   };
 
-  const dispatch = async (req: ApiRequest, res: ServerResponse): Promise<ApiResponse | typeof STREAMED> => {
+  const dispatch = async (req: ApiRequest, res: ServerResponse, host: string | undefined): Promise<ApiResponse | typeof STREAMED> => {
     const r = route(catalog, req.path);
     const getOnly = () => {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw errors.methodNotAllowed();
@@ -156,7 +187,7 @@ export function createApiServer(opts: HttpOptions): ApiServer {
       case 'api':
         getOnly();
         if (wantsAggregated(req.headers.accept)) return { status: 200, body: aggregatedDiscovery(catalog, true), contentType: AGGREGATED_CONTENT_TYPE };
-        return { status: 200, body: apiVersions(req.headers.host ?? '127.0.0.1') };
+        return { status: 200, body: apiVersions(host ?? '127.0.0.1') };
       case 'apis':
         getOnly();
         if (wantsAggregated(req.headers.accept)) return { status: 200, body: aggregatedDiscovery(catalog, false), contentType: AGGREGATED_CONTENT_TYPE };
@@ -195,71 +226,124 @@ export function createApiServer(opts: HttpOptions): ApiServer {
     }
   };
 
-  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+  const handler = async (req: Req, res: Res) => {
     inFlight++;
     res.on('close', () => inFlight--);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const pathname = url.pathname;
     const isAdmin = pathname.startsWith(ADMIN);
-    if (faults && !isAdmin) faults.record({ method: req.method ?? 'GET', path: pathname, query: url.search.replace(/^\?/, '') });
+    if (faults && !isAdmin) faults.record({ method: req.method ?? 'GET', path: pathname, query: url.search.replace(/^\?/, ''), protocol: 'stream' in req ? 'h2' : 'http/1.1', connection: connectionNumber(req) });
     let resetAfter = false;
     let out: ApiResponse | typeof STREAMED;
     try {
-      if (opts.token !== undefined && !isPublic(pathname) && !tokenMatches(req.headers.authorization, opts.token)) throw errors.unauthorized();
+      if (tokenDigest !== undefined && !isPublic(pathname) && !tokenMatches(req.headers.authorization, tokenDigest)) throw errors.unauthorized();
       const body = await readBody(req);
       const fault = faults && !isAdmin ? faults.take(req.method ?? 'GET', pathname) : undefined;
       if (fault?.action === 'reset-before') {
-        req.socket.destroy();
+        cut(req);
         return;
       }
       if (fault?.action === 'stall') {
-        const entry = { socket: req.socket, timer: setTimeout(() => {
+        const entry = { req, timer: setTimeout(() => {
           stalls.delete(entry);
-          req.socket.destroy();
+          cut(req);
         }, fault.stallMs) };
         stalls.add(entry);
         return;
       }
       if (fault && fault.action !== 'reset-after') {
-        send(res, faultResponse(fault), false);
+        send(req, res, faultResponse(fault), false);
         return;
       }
       resetAfter = fault?.action === 'reset-after';
       const apiReq: ApiRequest = { method: req.method ?? 'GET', path: pathname, query: url.searchParams, headers: req.headers, body };
-      out = isAdmin ? await admin(apiReq) : await dispatch(apiReq, res);
+      const host = 'authority' in req ? req.authority : req.headers.host;
+      // The resource handlers use the compatibility API's methods, which both protocols share.
+      out = isAdmin ? await admin(apiReq) : await dispatch(apiReq, res as ServerResponse, host);
     } catch (e) {
       out = errorResponse(e);
     }
     if (out === STREAMED) return;
     opts.log(`${req.method} ${req.url} ${out.status}`);
-    send(res, out, resetAfter);
+    send(req, res, out, resetAfter);
   };
 
-  const server = opts.tls
-    ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert, keepAliveTimeout: 60_000 }, handler)
-    : http.createServer({ keepAliveTimeout: 60_000 }, handler);
-  server.headersTimeout = 60_000;
-  server.requestTimeout = 0;
+  const server = opts.tls ? secureServer(opts.tls, opts.http2 !== false, handler) : plainServer(handler);
 
   return {
-    server,
+    server: server.server,
     close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
+      server.server.close(() => resolve());
       api.endWatches();
       for (const s of stalls) {
         clearTimeout(s.timer);
-        s.socket.destroy();
+        cut(s.req);
       }
       stalls.clear();
-      server.closeIdleConnections();
-      // Connections still busy close after their response (Connection: close from now on).
+      server.closeIdle();
+      // Connections still busy close after their last response.
       const poll = setInterval(() => {
         if (inFlight === 0) {
-          server.closeAllConnections();
+          server.closeAll();
           clearInterval(poll);
         }
       }, 20);
       poll.unref();
     }),
+  };
+}
+
+interface Listener {
+  server: http.Server | http2.Http2SecureServer;
+  /** Closes the connections that carry no request now. */
+  closeIdle(): void;
+  closeAll(): void;
+}
+
+function plainServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Listener {
+  const server = http.createServer({ keepAliveTimeout: 60_000 }, handler);
+  server.headersTimeout = 60_000;
+  server.requestTimeout = 0;
+  return { server, closeIdle: () => server.closeIdleConnections(), closeAll: () => server.closeAllConnections() };
+}
+
+/**
+ * HTTPS: HTTP/2 for clients that offer it, HTTP/1.1 for the others (allowHTTP1). Every connection
+ * is tracked so that a stop can close them: HTTP/2 sessions with a GOAWAY (streams in progress
+ * finish), HTTP/1.1 connections when nothing is in flight.
+ */
+function secureServer(tls: TlsMaterial, h2: boolean, handler: (req: Req, res: Res) => void): Listener {
+  const server = http2.createSecureServer({
+    key: tls.key,
+    cert: tls.cert,
+    allowHTTP1: true,
+    ALPNProtocols: h2 ? ['h2', 'http/1.1'] : ['http/1.1'],
+    // kube-apiserver's limit; large windows, so that a big list is not held back by WINDOW_UPDATEs.
+    settings: { maxConcurrentStreams: 250, initialWindowSize: 4 << 20 },
+  }, handler);
+  const sessions = new Set<http2.ServerHttp2Session>();
+  const sockets = new Set<Socket>();
+  server.on('session', (session: http2.ServerHttp2Session) => {
+    sessions.add(session);
+    session.setLocalWindowSize?.(64 << 20);
+    session.on('close', () => sessions.delete(session));
+    session.on('error', () => session.destroy());
+  });
+  server.on('secureConnection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // HTTP/1.1 clients of this server get the plain server's limits: no limit on a request (a watch
+  // lasts), 60 s for headers and for an idle keep-alive connection.
+  Object.assign(server, { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 60_000 });
+  return {
+    server,
+    closeIdle: () => {
+      for (const s of sessions) s.close();
+    },
+    closeAll: () => {
+      for (const s of sessions) s.destroy();
+      for (const s of sockets) s.destroy();
+    },
   };
 }

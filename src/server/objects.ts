@@ -84,8 +84,17 @@ export function nameCauses(t: ResourceType, name: string): Cause[] {
 }
 
 
+let nowSecond = -1;
+let nowText = '';
+
+/** The time in RFC 3339 to the second, as the API server writes it; made once a second (every create asks). */
 export function now(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== nowSecond) {
+    nowSecond = second;
+    nowText = new Date(second * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  }
+  return nowText;
 }
 
 export interface Decoded {
@@ -105,7 +114,9 @@ export function decodeObject(t: ResourceType, body: unknown, urlNs: string | und
     throw unrecognized(`couldn't get version/kind; json parse error: json: cannot unmarshal ${what} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
   }
   const obj = body as Obj;
-  const excerpt = JSON.stringify(obj).slice(0, 30);
+  // Only for the message about a kind that is not a string: not made for every request (it was a
+  // second JSON.stringify of each body). Taken before the defaults below are filled in.
+  const excerpt = typeof obj.kind === 'string' ? '' : JSON.stringify(obj).slice(0, 30);
   if (t.custom) {
     if (!obj.kind) throw unrecognized(`Object 'Kind' is missing in '${JSON.stringify(obj)}'`);
     if (!obj.apiVersion) throw unrecognized(`Object 'apiVersion' is missing in '${JSON.stringify(obj)}'`);
