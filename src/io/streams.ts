@@ -25,6 +25,9 @@ const made = new Set<Writable>();
 class StdWriter extends EventEmitter {
   private real: (Writable & { isTTY?: boolean; columns?: number; hasColors?(): boolean }) | undefined;
   private direct: boolean | undefined;
+  /** Writes held back by cork(), written as one by the last uncork(), as a Writable does. */
+  private corked = 0;
+  private held: { chunk: string | Uint8Array; encoding?: BufferEncoding; cb?: (e?: Error | null) => void }[] = [];
 
   constructor(private readonly fd: 1 | 2) {
     super();
@@ -69,6 +72,10 @@ class StdWriter extends EventEmitter {
       cb = encoding;
       encoding = undefined;
     }
+    if (this.corked > 0) {
+      this.held.push({ chunk, encoding, cb });
+      return true;
+    }
     if (!this.useDirect()) return this.stream().write(chunk, encoding ?? 'utf8', cb);
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, encoding ?? 'utf8') : chunk;
     let done = 0;
@@ -86,7 +93,22 @@ class StdWriter extends EventEmitter {
     return true;
   }
 
+  cork(): void {
+    this.corked++;
+  }
+
+  uncork(): void {
+    if (this.corked === 0 || --this.corked > 0) return;
+    const held = this.held;
+    this.held = [];
+    if (held.length === 0) return;
+    const data = Buffer.concat(held.map((h) => (typeof h.chunk === 'string' ? Buffer.from(h.chunk, h.encoding ?? 'utf8') : h.chunk)));
+    const cbs = held.map((h) => h.cb).filter((cb) => cb !== undefined);
+    this.write(data, cbs.length === 0 ? undefined : (e) => cbs.forEach((cb) => cb(e)));
+  }
+
   end(chunk?: string | Uint8Array | (() => void), cb?: () => void): this {
+    this.uncork();
     if (typeof chunk === 'function') cb = chunk;
     else if (chunk !== undefined) this.write(chunk);
     if (cb) process.nextTick(cb);

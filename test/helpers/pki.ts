@@ -1,8 +1,8 @@
 // Test certificates made with the openssl CLI: certificate authorities, intermediates and server
 // certificates with chosen names, dates, key usages and extensions, for the TLS verification tests.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tempDir } from './tmp.ts';
 import { join } from 'node:path';
 
 export const hasOpenssl = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
@@ -47,7 +47,7 @@ export function dateIn(ms: number): string {
 
 /** A directory of certificates; each made with `issue`. */
 export class Pki {
-  readonly dir = mkdtempSync(join(tmpdir(), 'egressctl-pki-'));
+  readonly dir = tempDir('egressctl-pki-');
   private serial = 1;
 
   constructor() {
