@@ -26,9 +26,12 @@ const kubeClientExternal = {
   },
 };
 
-// Start-up: commander requires child_process (~3.5 ms, every command pays for what the bundle
-// loads at its top) for executable subcommands, which egressctl has none of: in the CLI bundle it
-// gets a stand-in that loads the real module on first use.
+// Start-up: modules a dependency loads at its top but egressctl never uses, replaced in the CLI
+// bundle (every command pays for what the bundle loads at its top):
+// - commander requires child_process (~3.5 ms) for executable subcommands, which egressctl has
+//   none of: it gets a stand-in that loads the real module on first use.
+// - chalk's supports-color probes the terminals (loading tty and os) for chalk's default
+//   instances; egressctl always gives chalk its colour level (print/color.ts), so it gets "no colour".
 const startupStubs = {
   name: 'startup-stubs',
   setup(b) {
@@ -37,6 +40,8 @@ const startupStubs = {
       contents: `let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:${args.path}'))[k] });`,
       loader: 'js',
     }));
+    b.onResolve({ filter: /^#supports-color$/ }, () => ({ path: 'supports-color', namespace: 'no-color-probe' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-color-probe' }, () => ({ contents: 'export default { stdout: false, stderr: false };', loader: 'js' }));
   },
 };
 

@@ -14,3 +14,16 @@ test('NO_COLOR turns colour off only with a non-empty value; a pipe, TERM=dumb a
   assert.equal(colorEnabled({ isTTY: false }, {}, true), false);
   assert.equal(colorEnabled(tty, { TERM: 'dumb' }, true), false);
 });
+
+test('colours are chalk 5 styles at level 1 when on, and the text unchanged when off', async () => {
+  const { makeColors } = await import('../src/print/color.ts');
+  const on = makeColors(true);
+  assert.equal(on.error('error:'), '\u001B[31merror:\u001B[39m');
+  assert.equal(on.warn('warning:'), '\u001B[33mwarning:\u001B[39m');
+  assert.equal(on.ok('ok'), '\u001B[32mok\u001B[39m');
+  assert.equal(on.bold('b'), '\u001B[1mb\u001B[22m');
+  // Every line coloured on its own, so no colour bleeds into a prefix of the next line.
+  assert.equal(on.error('a\nb'), '\u001B[31ma\u001B[39m\n\u001B[31mb\u001B[39m');
+  const off = makeColors(false);
+  assert.equal(off.error('a\nb'), 'a\nb');
+});
