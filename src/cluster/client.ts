@@ -104,6 +104,8 @@ export interface ClusterClient {
   /** Requests sent so far (attempts included). */
   readonly requestCount: number;
   /** Closes the kept-alive connections. */
+  /** Opens the first connection ahead of the first request (Dispatcher.warm). */
+  warm(): void;
   close(): void;
 }
 
@@ -129,7 +131,7 @@ export async function connect(ctx: ConnectContext, opts: ConnectOptions = {}): P
   const { io, global } = ctx;
   const kopts = { kubeconfig: global.kubeconfig, context: global.context, env: io.env, cwd: io.cwd };
   const lite = loadLiteKubeconfig({ ...kopts, warn: ctx.warn });
-  const maxSockets = Math.max(1, opts.concurrency ?? 16);
+  const maxSockets = Math.max(1, opts.concurrency ?? 32);
   let serverText: string;
   let clusterName: string;
   let contextName: string;
@@ -345,6 +347,10 @@ class Client implements ClusterClient {
     // Rejected credentials are said as every command says them, whatever the caller asked.
     if (r.status === 401) throw this.transport.apiError(method.toUpperCase(), path, r);
     return { status: r.status, body: r.body };
+  }
+
+  warm(): void {
+    this.dispatcher.warm?.();
   }
 
   close(): void {

@@ -37,6 +37,12 @@ export interface Dispatcher {
   exchange(method: string, target: string, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, timeoutError: () => Error): Promise<Exchange>;
   /** `h2`, `http/1.1`, or undefined before the first connection. */
   readonly protocol: string | undefined;
+  /**
+   * Starts the first connection (TCP, TLS, the server's certificate checked; no request, no
+   * credential but a client certificate in the handshake) so that it is ready when the first
+   * request comes. A failure is not reported here: the first request connects again and reports it.
+   */
+  warm?(): void;
   close(): void;
 }
 
@@ -274,6 +280,10 @@ export class ServerDispatcher implements Dispatcher {
         },
       );
     });
+  }
+
+  warm(): void {
+    if (this.protocol === undefined && !this.closed) this.learnProtocol().catch(() => {});
   }
 
   private learnProtocol(): Promise<void> {

@@ -15,7 +15,7 @@ import type { IO } from '../io/streams.ts';
 import { makeResultPrinter, yamlOf, type ResultPrinter } from '../print/objects.ts';
 import { addGlobalOptions, makeContext, type Context } from './common.ts';
 import { addWriteOptions } from './write-flags.ts';
-import { openCluster, readObjects, withNamespace } from './read-objects.ts';
+import { readObjects, readObjectsAndOpen, withNamespace } from './read-objects.ts';
 import { batchName, runBatch } from './batch.ts';
 import { completeWrite, printClientDryRun, validateWrite, type WriteCommandOptions } from './create.ts';
 
@@ -58,9 +58,8 @@ async function applyOne(ctx: Context, client: ClusterClient, kind: KindDescripto
 }
 
 export async function runApply(ctx: Context, o: WriteCommandOptions): Promise<void> {
-  const objects = await readObjects(ctx, o.files, o.namespace, 'apply');
-  if (o.dryRun === 'client') return printClientDryRun(ctx, objects, o);
-  const client = await openCluster(ctx, o.concurrency);
+  if (o.dryRun === 'client') return printClientDryRun(ctx, await readObjects(ctx, o.files, o.namespace, 'apply'), o);
+  const { objects, client } = await readObjectsAndOpen(ctx, o.files, o.namespace, 'apply', o.concurrency);
   try {
     const printer = makeResultPrinter(o.output === 'name' ? 'name' : 'default');
     const items = objects.map((v) => ({ kind: v.desc, object: withNamespace(v.object, o.namespace, client.defaultNamespace) }));

@@ -12,7 +12,7 @@ import { makeResultPrinter, printWouldSend, yamlOf } from '../print/objects.ts';
 import { addGlobalOptions, makeContext, type Context } from './common.ts';
 import { DEFAULT_CONCURRENCY, addWriteOptions, checkConcurrency, checkRequestTimeout, parseDryRun, type DryRun } from './write-flags.ts';
 import { checkNamespaceFlag, namespaceFlag } from './type-args.ts';
-import { contextNamespaceForDryRun, openCluster, readObjects, withNamespace } from './read-objects.ts';
+import { contextNamespaceForDryRun, readObjects, readObjectsAndOpen, withNamespace } from './read-objects.ts';
 import { runBatch, batchName } from './batch.ts';
 
 export type WriteOutput = 'default' | 'name' | 'yaml' | 'json';
@@ -59,9 +59,8 @@ export function validateWrite(o: WriteCommandOptions, verb: string): void {
 }
 
 export async function runCreate(ctx: Context, o: WriteCommandOptions): Promise<void> {
-  const objects = await readObjects(ctx, o.files, o.namespace, 'create');
-  if (o.dryRun === 'client') return printClientDryRun(ctx, objects, o);
-  const client = await openCluster(ctx, o.concurrency);
+  if (o.dryRun === 'client') return printClientDryRun(ctx, await readObjects(ctx, o.files, o.namespace, 'create'), o);
+  const { objects, client } = await readObjectsAndOpen(ctx, o.files, o.namespace, 'create', o.concurrency);
   try {
     const items = objects.map((v) => ({ kind: v.desc, object: withNamespace(v.object, o.namespace, client.defaultNamespace) }));
     const printer = makeResultPrinter(o.output === 'name' ? 'name' : 'default');

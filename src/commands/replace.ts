@@ -8,14 +8,13 @@ import type { IO } from '../io/streams.ts';
 import { makeResultPrinter, yamlOf } from '../print/objects.ts';
 import { addGlobalOptions, makeContext, type Context } from './common.ts';
 import { addWriteOptions } from './write-flags.ts';
-import { openCluster, readObjects, withNamespace } from './read-objects.ts';
+import { readObjects, readObjectsAndOpen, withNamespace } from './read-objects.ts';
 import { batchName, runBatch } from './batch.ts';
 import { completeWrite, printClientDryRun, validateWrite, type WriteCommandOptions } from './create.ts';
 
 export async function runReplace(ctx: Context, o: WriteCommandOptions): Promise<void> {
-  const objects = await readObjects(ctx, o.files, o.namespace, 'replace');
-  if (o.dryRun === 'client') return printClientDryRun(ctx, objects, o);
-  const client = await openCluster(ctx, o.concurrency);
+  if (o.dryRun === 'client') return printClientDryRun(ctx, await readObjects(ctx, o.files, o.namespace, 'replace'), o);
+  const { objects, client } = await readObjectsAndOpen(ctx, o.files, o.namespace, 'replace', o.concurrency);
   try {
     const printer = makeResultPrinter(o.output === 'name' ? 'name' : 'default');
     const dryRun = o.dryRun === 'server';
