@@ -13,7 +13,7 @@
 // in-cluster service account. Finding nothing is an error naming every place looked at, never a
 // silent http://localhost:8080.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { KubeconfigError, NoKubeconfigError } from './errors.ts';
@@ -81,7 +81,28 @@ function named(list: unknown, key: string, path: string): Array<{ name: string }
   return list.filter((x) => x && typeof x === 'object' && typeof x.name === 'string') as Array<{ name: string } & Record<string, any>>;
 }
 
+/**
+ * Files read in this process, by path, while they are unchanged (same size, time and inode): a
+ * writing command reads the kubeconfig for the input's namespaces and again to connect.
+ */
+const rawFiles = new Map<string, { stamp: string; raw: RawFile }>();
+
 function readRaw(path: string): RawFile {
+  let stamp: string | undefined;
+  try {
+    const st = statSync(path);
+    stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  } catch {
+    stamp = undefined; // reported by the read below
+  }
+  const known = rawFiles.get(path);
+  if (known && stamp !== undefined && known.stamp === stamp) return known.raw;
+  const raw = readRawUncached(path);
+  if (stamp !== undefined) rawFiles.set(path, { stamp, raw });
+  return raw;
+}
+
+function readRawUncached(path: string): RawFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

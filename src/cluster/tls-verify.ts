@@ -141,8 +141,8 @@ function time(buf: Buffer, t: Tlv): number {
 }
 
 /** Reads what the checks need from a DER certificate; throws on anything it does not understand. */
-export function parseCertificate(der: Buffer): ParsedCertificate {
-  const x509 = new X509Certificate(der);
+export function parseCertificate(der: Buffer, parsed?: X509Certificate): ParsedCertificate {
+  const x509 = parsed ?? new X509Certificate(der);
   const cert = tlv(der, 0, der.length);
   if (cert.tag !== 0x30 || cert.end !== der.length) throw new DerError('not a certificate');
   const [tbs, sigAlg] = children(der, cert);
@@ -251,18 +251,35 @@ function selfSigned(c: ParsedCertificate): boolean {
 export function certificatesProblem(pem: Buffer, what: string): string | undefined {
   const blocks = pem.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
   if (!blocks) return `cannot parse ${what}: it holds no PEM certificate (-----BEGIN CERTIFICATE-----)`;
+  const parsed: X509Certificate[] = [];
   for (let i = 0; i < blocks.length; i++) {
     try {
-      new X509Certificate(blocks[i]!);
+      parsed.push(new X509Certificate(blocks[i]!));
     } catch (e) {
       return `cannot parse ${what}: certificate ${i + 1} of ${blocks.length} is not a valid X.509 certificate (${(e as Error).message})`;
     }
   }
+  checkedBundles.set(pem, parsed);
   return undefined;
 }
 
+/** Bundles certificatesProblem found good, with their certificates: parseAnchors does not parse them again. */
+const checkedBundles = new WeakMap<Buffer, X509Certificate[]>();
+
 /** The certificates of a PEM bundle (the kubeconfig's CA), parsed; those that do not parse are left out. */
 export function parseAnchors(pem: Buffer | string): ParsedCertificate[] {
+  const checked = typeof pem === 'string' ? undefined : checkedBundles.get(pem);
+  if (checked) {
+    const out: ParsedCertificate[] = [];
+    for (const x of checked) {
+      try {
+        out.push(parseCertificate(x.raw, x));
+      } catch {
+        // Not usable here: OpenSSL will be asked (a chain needing it falls back).
+      }
+    }
+    return out;
+  }
   const blocks = pem.toString().match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
   const out: ParsedCertificate[] = [];
   for (const b of blocks) {
@@ -287,7 +304,7 @@ export function verifyChain(presented: Buffer[], anchors: ParsedCertificate[], n
   if (anchors.length === 0) return { ok: false, why: 'no usable certificate authority' };
   let certs: ParsedCertificate[];
   try {
-    certs = presented.map(parseCertificate);
+    certs = presented.map((d) => parseCertificate(d));
   } catch (e) {
     return { ok: false, why: `a certificate the check cannot read (${(e as Error).message})` };
   }
