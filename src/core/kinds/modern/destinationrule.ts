@@ -6,7 +6,7 @@
 import { exportToProblems, labelProblems, push, selectorFindings, wildcardDomainProblem, type Findings, type ModernCheck, type ModernContext } from './common.ts';
 import { runChecker } from './checker.ts';
 import { subsetNameProblem } from './destination.ts';
-import { list, obj, str, stringMap, strings } from './schema.ts';
+import { list, obj, str, stringMap, strings, lazy } from './schema.ts';
 import { checkTrafficPolicy } from './trafficpolicy.ts';
 import { trafficPolicySchema, workloadSelectorSchema, type TrafficPolicy } from './trafficpolicy-schema.ts';
 import { dig, listCell, stringCell, type KindDescriptor } from '../descriptor.ts';
@@ -27,7 +27,7 @@ export interface DestinationRuleSpec {
   workloadSelector?: { matchLabels?: Record<string, string> };
 }
 
-export const DESTINATION_RULE_SCHEMA = obj(
+export const destinationRuleSchema = lazy(() => obj(
   {
     exportTo: strings(),
     host: str(),
@@ -36,7 +36,7 @@ export const DESTINATION_RULE_SCHEMA = obj(
     workloadSelector: workloadSelectorSchema(),
   },
   { required: ['host'] },
-);
+));
 
 function checkSubsets(dr: DestinationRuleSpec, ctx: ModernContext, f: Findings): void {
   const names = new Set<string>();
@@ -71,7 +71,7 @@ export function istioDestinationRule(dr: DestinationRuleSpec, ctx: ModernContext
 
 /** Validates a DestinationRule spec as the API server and Istio 1.30 would, every problem at once. */
 export function checkDestinationRuleSpec(spec: unknown, ctx: ModernContext = {}): ModernCheck<DestinationRuleSpec> {
-  return runChecker<DestinationRuleSpec>(spec, { schema: DESTINATION_RULE_SCHEMA, specRequired: false, istio: (dr, f) => istioDestinationRule(dr, ctx, f) });
+  return runChecker<DestinationRuleSpec>(spec, { schema: destinationRuleSchema(), specRequired: false, istio: (dr, f) => istioDestinationRule(dr, ctx, f) });
 }
 
 export const DESTINATION_RULE: KindDescriptor<DestinationRuleSpec> = {

@@ -8,7 +8,7 @@
 
 import { at, isHTTP, isTLS, ipAddressProblem, isDNS1123Label, parseProtocol, partialWildcardProblem, portProblem, push, unixAddressProblem, wildcardDomainProblem, isValidIPAddress, type Findings, type ModernCheck, type ModernContext } from './common.ts';
 import { runChecker } from './checker.ts';
-import { bool, enumOf, has, list, obj, str, stringMap, strings, uint32 } from './schema.ts';
+import { bool, enumOf, has, list, obj, str, stringMap, strings, uint32, lazy } from './schema.ts';
 import { goList, goQuote } from './text.ts';
 import { dig, listCell, stringCell, type KindDescriptor } from '../descriptor.ts';
 
@@ -58,7 +58,7 @@ const UNIX = 'unix://';
 
 const count = (t: Record<string, unknown>, ...keys: string[]) => keys.filter((k) => has(t, k)).length;
 
-const serverTLS = obj(
+const serverTLS = lazy(() => obj(
   {
     caCertCredentialName: str(),
     caCertificates: str(),
@@ -85,9 +85,9 @@ const serverTLS = obj(
       { message: 'only one of credentialName or tlsCertificates can be set', ok: (t) => count(t, 'credentialNames', 'tlsCertificates') <= 1 },
     ],
   },
-);
+));
 
-export const GATEWAY_SCHEMA = obj({
+export const gatewaySchema = lazy(() => obj({
   selector: stringMap(),
   servers: list(
     obj(
@@ -97,12 +97,12 @@ export const GATEWAY_SCHEMA = obj({
         hosts: strings(),
         name: str(),
         port: obj({ name: str(), number: uint32(), protocol: str(), targetPort: uint32() }, { required: ['number', 'protocol', 'name'] }),
-        tls: serverTLS,
+        tls: serverTLS(),
       },
       { required: ['port', 'hosts'] },
     ),
   ),
-});
+}));
 
 /** Envoy's cipher suites that Istio knows (security.ValidCipherSuites). */
 const CIPHERS = new Set(['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES128-SHA', 'ECDHE-RSA-AES128-SHA', 'ECDHE-ECDSA-AES256-SHA', 'ECDHE-RSA-AES256-SHA', 'AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-SHA', 'AES256-SHA', 'DES-CBC3-SHA']);
@@ -278,7 +278,7 @@ export function istioGateway(gw: GatewaySpec, f: Findings): void {
 
 /** Validates a Gateway spec as the API server and Istio 1.30 would, every problem at once. */
 export function checkGatewaySpec(spec: unknown, _ctx: ModernContext = {}): ModernCheck<GatewaySpec> {
-  return runChecker<GatewaySpec>(spec, { schema: GATEWAY_SCHEMA, specRequired: false, istio: istioGateway });
+  return runChecker<GatewaySpec>(spec, { schema: gatewaySchema(), specRequired: false, istio: istioGateway });
 }
 
 export const GATEWAY: KindDescriptor<GatewaySpec> = {

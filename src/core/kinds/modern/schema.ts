@@ -78,6 +78,12 @@ export interface ObjectSchema extends Common {
 }
 export type Schema = StringSchema | DurationSchema | IntSchema | NumberSchema | BoolSchema | ListSchema | MapSchema | ObjectSchema;
 
+/** A value built on its first use: the kinds' schemas, so that a command that checks no object of a kind does not build its schema at start-up. */
+export function lazy<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
+}
+
 // Builders, so schemas read like the CRD.
 export const str = (o: Omit<StringSchema, 'kind'> = {}): StringSchema => ({ kind: 'string', ...o });
 export const enumOf = (...values: string[]): StringSchema => ({ kind: 'string', enum: values });

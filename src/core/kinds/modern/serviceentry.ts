@@ -8,7 +8,7 @@
 
 import { at, exportToProblems, fqdnProblem, ipSubnetProblem, isHTTP, isTCP, isTLS, isValidIPAddress, isWildcarded, labelProblems, parseProtocol, partialWildcardProblem, portNameProblem, portProblem, protocolProblem, push, selectorFindings, unixAddressProblem, wildcardDomainProblem, type Findings, type ModernCheck, type ModernContext } from './common.ts';
 import { runChecker } from './checker.ts';
-import { enumOf, has, list, map, obj, PORT_RULE, str, stringMap, strings, uint32, type CelRule } from './schema.ts';
+import { enumOf, has, list, map, obj, PORT_RULE, str, stringMap, strings, uint32, type CelRule, lazy } from './schema.ts';
 import { goQuote } from './text.ts';
 import { dig, listCell, stringCell, type KindDescriptor } from '../descriptor.ts';
 
@@ -52,7 +52,7 @@ const UNIX = 'unix://';
 const ENDPOINT_PORT_NAME = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const resolutionOf = (s: Record<string, any>): string => s.resolution ?? 'NONE';
 
-const workloadEntry = obj(
+const workloadEntry = lazy(() => obj(
   {
     address: str({
       maxLength: 256,
@@ -77,7 +77,7 @@ const workloadEntry = obj(
       { message: 'UDS may not include ports', ok: (e) => !(e.address ?? '').startsWith(UNIX) || !has(e, 'ports') },
     ],
   },
-);
+));
 
 const SPEC_RULES: CelRule[] = [
   { message: 'only one of WorkloadSelector or Endpoints can be set', ok: (s) => (has(s, 'workloadSelector') ? 1 : 0) + (has(s, 'endpoints') ? 1 : 0) <= 1 },
@@ -89,7 +89,7 @@ const SPEC_RULES: CelRule[] = [
   { message: 'DNS_ROUND_ROBIN mode cannot have multiple endpoints', ok: (s) => s.resolution !== 'DNS_ROUND_ROBIN' || (s.endpoints ?? []).length <= 1 },
 ];
 
-export const SERVICE_ENTRY_SCHEMA = obj(
+export const serviceEntrySchema = lazy(() => obj(
   {
     hosts: list(str({ rules: [{ message: 'hostname cannot be wildcard', ok: (h: string) => h !== '*' }] }), { minItems: 1, maxItems: 256 }),
     addresses: list(str({ maxLength: 64 }), { maxItems: 256 }),
@@ -111,7 +111,7 @@ export const SERVICE_ENTRY_SCHEMA = obj(
     ),
     location: enumOf(...LOCATIONS),
     resolution: enumOf(...RESOLUTIONS),
-    endpoints: list(workloadEntry, { maxItems: 4096 }),
+    endpoints: list(workloadEntry(), { maxItems: 4096 }),
     workloadSelector: obj({
       labels: map(str({ maxLength: 63, rules: [{ message: 'wildcard is not supported in selector', ok: (v: string) => !v.includes('*') }] }), { maxProperties: 256 }),
     }),
@@ -119,7 +119,7 @@ export const SERVICE_ENTRY_SCHEMA = obj(
     subjectAltNames: strings(),
   },
   { required: ['hosts'], rules: SPEC_RULES },
-);
+));
 
 /** Adds the place when the quoted value is empty (the message then shows nothing). */
 function named(message: string | undefined, value: string, path: string): string | undefined {
@@ -327,7 +327,7 @@ export function istioServiceEntry(se: ServiceEntrySpec, ctx: ModernContext, f: F
 /** Validates a ServiceEntry spec as the API server and Istio 1.30 would, every problem at once. */
 export function checkServiceEntrySpec(spec: unknown, ctx: ModernContext = {}): ModernCheck<ServiceEntrySpec> {
   return runChecker<ServiceEntrySpec>(spec, {
-    schema: SERVICE_ENTRY_SCHEMA,
+    schema: serviceEntrySchema(),
     specRequired: true,
     istio: (se, f) => istioServiceEntry(se, ctx, f),
   });

@@ -3,7 +3,7 @@
 // same policy appears at the top, in every subset, and (without tunnel, proxyProtocol and
 // retryBudget, with a port) in portLevelSettings. Pure.
 
-import { bool, duration, enumOf, int32, list, map, num, obj, plainDuration, str, strings, uint32, uint64, type ObjectSchema } from './schema.ts';
+import { bool, duration, enumOf, int32, list, map, num, obj, plainDuration, str, strings, uint32, uint64, type ObjectSchema, lazy } from './schema.ts';
 
 export type SimpleLB = 'UNSPECIFIED' | 'LEAST_CONN' | 'RANDOM' | 'PASSTHROUGH' | 'ROUND_ROBIN' | 'LEAST_REQUEST';
 export type ClientTLSMode = 'DISABLE' | 'SIMPLE' | 'MUTUAL' | 'ISTIO_MUTUAL';
@@ -94,85 +94,88 @@ export interface TrafficPolicy {
 export const SIMPLE_LB: readonly SimpleLB[] = ['UNSPECIFIED', 'LEAST_CONN', 'RANDOM', 'PASSTHROUGH', 'ROUND_ROBIN', 'LEAST_REQUEST'];
 export const CLIENT_TLS_MODES: readonly ClientTLSMode[] = ['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'];
 
-const consistentHash = obj(
-  {
-    httpCookie: obj({ attributes: list(obj({ name: str(), value: str() }, { required: ['name'] })), name: str(), path: str(), ttl: plainDuration() }, { required: ['name'] }),
-    httpHeaderName: str(),
-    httpQueryParameterName: str(),
-    maglev: obj({ tableSize: uint64() }),
-    minimumRingSize: uint64(),
-    ringHash: obj({ minimumRingSize: uint64() }),
-    useSourceIp: bool(),
-  },
-  { oneOf: [['httpHeaderName', 'httpCookie', 'useSourceIp', 'httpQueryParameterName'], ['ringHash', 'maglev']] },
-);
+/** The fields of a traffic policy and of its port-level settings, built on first use (start-up). */
+const portFields = lazy(() => {
+  const consistentHash = obj(
+    {
+      httpCookie: obj({ attributes: list(obj({ name: str(), value: str() }, { required: ['name'] })), name: str(), path: str(), ttl: plainDuration() }, { required: ['name'] }),
+      httpHeaderName: str(),
+      httpQueryParameterName: str(),
+      maglev: obj({ tableSize: uint64() }),
+      minimumRingSize: uint64(),
+      ringHash: obj({ minimumRingSize: uint64() }),
+      useSourceIp: bool(),
+    },
+    { oneOf: [['httpHeaderName', 'httpCookie', 'useSourceIp', 'httpQueryParameterName'], ['ringHash', 'maglev']] },
+  );
 
-const loadBalancer = obj(
-  {
-    consistentHash,
-    localityLbSetting: obj({
-      distribute: list(obj({ from: str(), to: map(uint32()) })),
-      enabled: bool(),
-      failover: list(obj({ from: str(), to: str() })),
-      failoverPriority: strings(),
+  const loadBalancer = obj(
+    {
+      consistentHash,
+      localityLbSetting: obj({
+        distribute: list(obj({ from: str(), to: map(uint32()) })),
+        enabled: bool(),
+        failover: list(obj({ from: str(), to: str() })),
+        failoverPriority: strings(),
+      }),
+      simple: enumOf(...SIMPLE_LB),
+      warmup: obj({ aggression: num({ minimum: 0 }), duration: duration(), minimumPercent: num({ minimum: 0, maximum: 100 }) }, { required: ['duration'] }),
+      warmupDurationSecs: duration(),
+    },
+    { oneOf: [['simple', 'consistentHash']] },
+  );
+
+  const connectionPool = obj({
+    http: obj({
+      h2UpgradePolicy: enumOf('DEFAULT', 'DO_NOT_UPGRADE', 'UPGRADE'),
+      http1MaxPendingRequests: int32(),
+      http2MaxRequests: int32(),
+      idleTimeout: duration(),
+      maxConcurrentStreams: int32(),
+      maxRequestsPerConnection: int32(),
+      maxRetries: int32(),
+      useClientProtocol: bool(),
     }),
-    simple: enumOf(...SIMPLE_LB),
-    warmup: obj({ aggression: num({ minimum: 0 }), duration: duration(), minimumPercent: num({ minimum: 0, maximum: 100 }) }, { required: ['duration'] }),
-    warmupDurationSecs: duration(),
-  },
-  { oneOf: [['simple', 'consistentHash']] },
-);
+    tcp: obj({
+      connectTimeout: duration(),
+      idleTimeout: plainDuration(),
+      maxConnectionDuration: duration(),
+      maxConnections: int32(),
+      tcpKeepalive: obj({ interval: duration(), probes: uint32(), time: duration() }),
+    }),
+  });
 
-const connectionPool = obj({
-  http: obj({
-    h2UpgradePolicy: enumOf('DEFAULT', 'DO_NOT_UPGRADE', 'UPGRADE'),
-    http1MaxPendingRequests: int32(),
-    http2MaxRequests: int32(),
-    idleTimeout: duration(),
-    maxConcurrentStreams: int32(),
-    maxRequestsPerConnection: int32(),
-    maxRetries: int32(),
-    useClientProtocol: bool(),
-  }),
-  tcp: obj({
-    connectTimeout: duration(),
-    idleTimeout: plainDuration(),
-    maxConnectionDuration: duration(),
-    maxConnections: int32(),
-    tcpKeepalive: obj({ interval: duration(), probes: uint32(), time: duration() }),
-  }),
+  const outlierDetection = obj({
+    baseEjectionTime: duration(),
+    consecutive5xxErrors: uint32(),
+    consecutiveErrors: int32(),
+    consecutiveGatewayErrors: uint32(),
+    consecutiveLocalOriginFailures: uint32(),
+    interval: duration(),
+    maxEjectionPercent: int32(),
+    minHealthPercent: int32(),
+    splitExternalLocalOriginErrors: bool(),
+  });
+
+  const tls = obj({
+    caCertificates: str(),
+    caCrl: str(),
+    clientCertificate: str(),
+    credentialName: str(),
+    insecureSkipVerify: bool(),
+    mode: enumOf(...CLIENT_TLS_MODES),
+    privateKey: str(),
+    sni: str(),
+    subjectAltNames: strings(),
+  });
+
+  return { connectionPool, loadBalancer, outlierDetection, tls };
 });
-
-const outlierDetection = obj({
-  baseEjectionTime: duration(),
-  consecutive5xxErrors: uint32(),
-  consecutiveErrors: int32(),
-  consecutiveGatewayErrors: uint32(),
-  consecutiveLocalOriginFailures: uint32(),
-  interval: duration(),
-  maxEjectionPercent: int32(),
-  minHealthPercent: int32(),
-  splitExternalLocalOriginErrors: bool(),
-});
-
-const tls = obj({
-  caCertificates: str(),
-  caCrl: str(),
-  clientCertificate: str(),
-  credentialName: str(),
-  insecureSkipVerify: bool(),
-  mode: enumOf(...CLIENT_TLS_MODES),
-  privateKey: str(),
-  sni: str(),
-  subjectAltNames: strings(),
-});
-
-const portFields = { connectionPool, loadBalancer, outlierDetection, tls };
 
 export const trafficPolicySchema = (): ObjectSchema =>
   obj({
-    ...portFields,
-    portLevelSettings: list(obj({ ...portFields, port: obj({ number: uint32() }) }), { maxItems: 4096 }),
+    ...portFields(),
+    portLevelSettings: list(obj({ ...portFields(), port: obj({ number: uint32() }) }), { maxItems: 4096 }),
     proxyProtocol: obj({ version: enumOf('V1', 'V2') }),
     retryBudget: obj({ minRetryConcurrency: uint32(), percent: num({ minimum: 0, maximum: 100 }) }),
     tunnel: obj({ protocol: str(), targetHost: str(), targetPort: uint32() }, { required: ['targetHost', 'targetPort'] }),

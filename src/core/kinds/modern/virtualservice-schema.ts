@@ -2,7 +2,7 @@
 // networking/v1alpha3/virtual_service.proto, kubernetes/customresourcedefinitions.gen.yaml, served
 // as networking.istio.io/v1). Field names are the CRD's lowerCamel names. Pure.
 
-import { bool, duration, enumOf, int32, list, map, num, obj, str, stringMap, strings, uint32, type ObjectSchema } from './schema.ts';
+import { bool, duration, enumOf, int32, list, map, num, obj, str, stringMap, strings, uint32, type ObjectSchema, lazy } from './schema.ts';
 
 export interface StringMatch {
   exact?: string;
@@ -159,7 +159,7 @@ const headers = () => obj({ request: headerOps(), response: headerOps() });
 const routeDestination = () => obj({ destination: destination(), weight: int32() }, { required: ['destination'] });
 const sourceFields = () => ({ gateways: strings(), port: uint32(), sourceLabels: stringMap(), sourceNamespace: str() });
 
-const httpMatch = obj({
+const httpMatch = lazy(() => obj({
   authority: stringMatch(),
   gateways: strings(),
   headers: map(stringMatch()),
@@ -174,9 +174,9 @@ const httpMatch = obj({
   statPrefix: str(),
   uri: stringMatch(),
   withoutHeaders: map(stringMatch()),
-});
+}));
 
-const httpRoute = obj({
+const httpRoute = lazy(() => obj({
   corsPolicy: obj({
     allowCredentials: bool(),
     allowHeaders: strings(),
@@ -197,7 +197,7 @@ const httpRoute = obj({
     delay: obj({ exponentialDelay: duration(), fixedDelay: duration(), percent: int32(), percentage: percent() }, { oneOf: [['fixedDelay', 'exponentialDelay']] }),
   }),
   headers: headers(),
-  match: list(httpMatch),
+  match: list(httpMatch()),
   mirror: destination(),
   mirror_percent: uint32(),
   mirrorPercent: uint32(),
@@ -226,26 +226,26 @@ const httpRoute = obj({
   rewrite: obj({ authority: str(), uri: str(), uriRegexRewrite: obj({ match: str(), rewrite: str() }) }),
   route: list(obj({ destination: destination(), headers: headers(), weight: int32() }, { required: ['destination'] })),
   timeout: duration(),
-});
+}));
 
-const tlsRoute = obj(
+const tlsRoute = lazy(() => obj(
   {
     match: list(obj({ ...sourceFields(), destinationSubnets: strings(), sniHosts: strings() }, { required: ['sniHosts'] })),
     route: list(routeDestination()),
   },
   { required: ['match'] },
-);
+));
 
-const tcpRoute = obj({
+const tcpRoute = lazy(() => obj({
   match: list(obj({ ...sourceFields(), destinationSubnets: strings(), sourceSubnet: str() })),
   route: list(routeDestination()),
-});
+}));
 
-export const VIRTUAL_SERVICE_SCHEMA = obj({
+export const virtualServiceSchema = lazy(() => obj({
   exportTo: strings(),
   gateways: strings(),
   hosts: strings(),
-  http: list(httpRoute),
-  tcp: list(tcpRoute),
-  tls: list(tlsRoute),
-});
+  http: list(httpRoute()),
+  tcp: list(tcpRoute()),
+  tls: list(tlsRoute()),
+}));

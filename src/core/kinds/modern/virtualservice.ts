@@ -12,7 +12,7 @@ import { isJwtClaimRoute } from './headers.ts';
 import { checkHTTPRoute } from './httproute.ts';
 import { goList, goQuote } from './text.ts';
 import { analyzeHTTPRules, analyzeL4Rules } from './unreachable.ts';
-import { VIRTUAL_SERVICE_SCHEMA, type L4MatchAttributes, type TCPRoute, type TLSMatchAttributes, type TLSRoute, type VirtualServiceSpec } from './virtualservice-schema.ts';
+import { virtualServiceSchema, type L4MatchAttributes, type TCPRoute, type TLSMatchAttributes, type TLSRoute, type VirtualServiceSpec } from './virtualservice-schema.ts';
 import { dig, listCell, stringCell, type KindDescriptor } from '../descriptor.ts';
 
 export type * from './virtualservice-schema.ts';
@@ -166,7 +166,7 @@ export function istioVirtualService(vs: VirtualServiceSpec, ctx: ModernContext, 
 
 /** Validates a VirtualService spec as the API server and Istio 1.30 would, every problem at once. */
 export function checkVirtualServiceSpec(spec: unknown, ctx: ModernContext = {}): ModernCheck<VirtualServiceSpec> {
-  return runChecker<VirtualServiceSpec>(spec, { schema: VIRTUAL_SERVICE_SCHEMA, specRequired: false, istio: (vs, f) => istioVirtualService(vs, ctx, f) });
+  return runChecker<VirtualServiceSpec>(spec, { schema: virtualServiceSchema(), specRequired: false, istio: (vs, f) => istioVirtualService(vs, ctx, f) });
 }
 
 export const VIRTUAL_SERVICE: KindDescriptor<VirtualServiceSpec> = {
