@@ -20,7 +20,8 @@ for (const protocol of ['h2', 'http/1.1'] as const) {
     let env: Record<string, string>;
     before(async () => {
       server = await startServer();
-      env = { KUBECONFIG: server.kubeconfig, NO_COLOR: '1', ...(protocol === 'http/1.1' ? { DISABLE_HTTP2: '1' } : {}) };
+      // Retries back off from 10 ms, not 200 ms (README, Development): the faults below make it retry.
+      env = { KUBECONFIG: server.kubeconfig, NO_COLOR: '1', EGRESSCTL_RETRY_BASE_DELAY: '10ms', ...(protocol === 'http/1.1' ? { DISABLE_HTTP2: '1' } : {}) };
     });
     after(() => server.stop());
     beforeEach(async () => {
