@@ -10,7 +10,7 @@ import http from 'node:http';
 import yaml from 'js-yaml';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'bin', 'egressctl.js');
+export const CLI = join(ROOT, 'bin', 'egressctl.js');
 
 export interface TestServer {
   url: string;
