@@ -58,8 +58,8 @@ const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'istio-system'
 const YES = new Set(['y', 'yes', 'true', 'on']);
 const AUTH_CERTS_PATH = '/etc/certs/';
 
-/** Where the pod template is, by kind (matched by kind alone, whatever the apiVersion). */
-const TEMPLATE_PATH: Record<string, readonly string[]> = {
+/** Where the pod template is, by kind (matched by kind alone, whatever the apiVersion); convert reads it too. */
+export const TEMPLATE_PATH: Record<string, readonly string[]> = {
   Pod: [],
   Deployment: ['spec', 'template'],
   DaemonSet: ['spec', 'template'],

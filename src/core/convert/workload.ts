@@ -12,7 +12,7 @@
 //   `excludeOutboundIPRanges` for the blocks left out: the same IPv4 addresses, shorter.
 import { ALL_IPV4, formatCidr, mergeCidrs, parseCidrList, subtractCidrs } from '../cidr.ts';
 import { isObject } from '../fields.ts';
-import { CORE_DUMP_CONTAINER, INIT_CONTAINER, PROXY_CONTAINER, STATUS_ANNOTATION } from '../inject.ts';
+import { CORE_DUMP_CONTAINER, INIT_CONTAINER, PROXY_CONTAINER, STATUS_ANNOTATION, TEMPLATE_PATH } from '../inject.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -21,17 +21,8 @@ export const EXCLUDE_ANNOTATION = 'traffic.sidecar.istio.io/excludeOutboundIPRan
 const INJECTED_0X = /^injected-version-/;
 const VOLUMES = ['istio-envoy', 'istio-certs'];
 
-/** Where each kind kube-inject rewrites keeps its pod template (as src/core/inject.ts has it). */
-export const POD_TEMPLATE_PATH: Record<string, readonly string[]> = {
-  Pod: [],
-  Deployment: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
+/** Where each kind kube-inject rewrites keeps its pod template: kube-inject's own table. */
+export const POD_TEMPLATE_PATH = TEMPLATE_PATH;
 
 export function isWorkload(value: unknown): value is Obj {
   return isObject(value) && typeof value.kind === 'string' && POD_TEMPLATE_PATH[value.kind] !== undefined;
