@@ -78,26 +78,7 @@ EOF`;
 // Istio 0.3's "Control Egress Traffic" task: an external service, and a RouteRule that sets a
 // timeout on the calls to it.
 const HTTPBIN_CREATE = `cat <<EOF | egressctl create -f -
-kind: EgressRule
-metadata:
-  name: httpbin-egress-rule
-spec:
-  destination:
-    service: httpbin.org
-  ports:
-    - port: 80
-      protocol: http
----
-kind: RouteRule
-metadata:
-  name: httpbin-timeout-rule
-spec:
-  destination:
-    service: httpbin.org
-  http_req_timeout:
-    simple_timeout:
-      timeout: 3s
-EOF`;
+${readFileSync(join(ROOT, 'fixtures/seed/httpbin-egress-task.yaml'), 'utf8')}EOF`;
 
 const SERVERS = ['serve', 'kube-apiserver'];
 function serverArg(argv) {

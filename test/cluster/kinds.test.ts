@@ -4,33 +4,16 @@
 // an invalid document of any kind means nothing is sent; IngressRule is refused before sending.
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kubectlSkipReason } from '../helpers/server.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, kubectlSkipReason } from '../helpers/server.ts';
 import { forEachServer } from '../helpers/cluster.ts';
 
 const V1A2 = '/apis/config.istio.io/v1alpha2/namespaces/default';
 
 // The Istio 0.3 "Control Egress Traffic" task: an EgressRule for httpbin.org and a RouteRule that
 // sets a timeout on the calls to it; plus a versioned route and its policy for an in-mesh service.
-const EGRESS = `kind: EgressRule
-metadata:
-  name: httpbin-egress-rule
-spec:
-  destination:
-    service: httpbin.org
-  ports:
-  - port: 80
-    protocol: http
-`;
-const TIMEOUT = `kind: RouteRule
-metadata:
-  name: httpbin-timeout-rule
-spec:
-  destination:
-    service: httpbin.org
-  http_req_timeout:
-    simple_timeout:
-      timeout: 3s
-`;
+const [EGRESS, TIMEOUT] = readFileSync(join(ROOT, 'fixtures/seed/httpbin-egress-task.yaml'), 'utf8').split(/^---\n/m) as [string, string];
 const REVIEWS = `apiVersion: config.istio.io/v1alpha2
 kind: RouteRule
 metadata:

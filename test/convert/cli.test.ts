@@ -9,26 +9,7 @@ import { join } from 'node:path';
 import { ROOT, egressctl, kubectl, kubectlSkipReason, request, startServer, type TestServer } from '../helpers/server.ts';
 
 const SEED = join(ROOT, 'fixtures/seed/wikipedia-rules.yaml');
-const TASK = `kind: EgressRule
-metadata:
-  name: httpbin-egress-rule
-spec:
-  destination:
-    service: httpbin.org
-  ports:
-  - port: 80
-    protocol: http
----
-kind: RouteRule
-metadata:
-  name: httpbin-timeout-rule
-spec:
-  destination:
-    service: httpbin.org
-  http_req_timeout:
-    simple_timeout:
-      timeout: 3s
-`;
+const TASK = readFileSync(join(ROOT, 'fixtures/seed/httpbin-egress-task.yaml'), 'utf8');
 const REVIEWS = (ns: string) => `apiVersion: config.istio.io/v1alpha2
 kind: RouteRule
 metadata:
