@@ -6,7 +6,7 @@
 //   npm run build && node bench/convert.mjs 10000 1 && node bench/convert-stages.mjs [DOCUMENTS] [RUNS]
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './lib.mjs';
@@ -17,23 +17,13 @@ mkdirSync(tmp, { recursive: true });
 const N = Number(process.argv[2] ?? 10_000);
 const RUNS = Number(process.argv[3] ?? 5);
 const file = join(tmp, `convert-${N}.yaml`);
+if (!existsSync(file)) {
+  console.error(`${file} does not exist: run \`node bench/convert.mjs ${N} 1\` first, which makes it`);
+  process.exit(2);
+}
 
-// The stages of convertDocuments (src/core/convert/index.ts), in its order, each timed.
-const STAGES = `
-import { readFileSync } from 'node:fs';
-import { performance, PerformanceObserver } from 'node:perf_hooks';
-import { splitDocuments, addDocument } from './src/core/stream.ts';
-import { classify, convertConfig, convertWorkloads, replacements, countAll } from './src/core/convert/index.ts';
-import { Build } from './src/core/convert/build.ts';
-import { Notes } from './src/core/convert/notes.ts';
-import { checkObjects } from './src/core/convert/check.ts';
-import { convertIngress } from './src/core/convert/ingress.ts';
-import { settleNames } from './src/core/convert/names.ts';
-import { warnCrossNamespace } from './src/core/convert/destinationrule.ts';
-import { renderStream } from './src/core/convert/output.ts';
-import { formatProblem } from './src/core/errors.ts';
-
-let gc = 0;
+// What both timed scripts below start with: gc time, and lap() recording wall and main-thread CPU.
+const TIMING = `let gc = 0;
 new PerformanceObserver((l) => { for (const e of l.getEntries()) gc += e.duration; }).observe({ entryTypes: ['gc'] });
 const times = {};
 const cpu = {};
@@ -57,7 +47,24 @@ const lap = (name) => {
   t = now;
   c = threadCpu();
 };
+`;
 
+// The stages of convertDocuments (src/core/convert/index.ts), in its order, each timed.
+const STAGES = `
+import { readFileSync } from 'node:fs';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { splitDocuments, addDocument } from './src/core/stream.ts';
+import { classify, convertConfig, convertWorkloads, replacements, countAll } from './src/core/convert/index.ts';
+import { Build } from './src/core/convert/build.ts';
+import { Notes } from './src/core/convert/notes.ts';
+import { checkObjects } from './src/core/convert/check.ts';
+import { convertIngress } from './src/core/convert/ingress.ts';
+import { settleNames } from './src/core/convert/names.ts';
+import { warnCrossNamespace } from './src/core/convert/destinationrule.ts';
+import { renderStream } from './src/core/convert/output.ts';
+import { formatProblem } from './src/core/errors.ts';
+
+${TIMING}
 const text = readFileSync(process.argv[2], 'utf8');
 lap('read');
 const documents = [], problems = [];
@@ -98,31 +105,7 @@ const FLOOR = `
 import { readFileSync } from 'node:fs';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import yaml from 'js-yaml';
-let gc = 0;
-new PerformanceObserver((l) => { for (const e of l.getEntries()) gc += e.duration; }).observe({ entryTypes: ['gc'] });
-const times = {};
-const cpu = {};
-// The main thread's own CPU time (Linux: /proc/thread-self/schedstat, nanoseconds), which the
-// other processes of a busy machine do not change; else the process's (all threads).
-const threadCpu = () => {
-  try {
-    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
-  } catch {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  }
-};
-let t = performance.now();
-let c = threadCpu();
-const lap = (name) => {
-  const now = performance.now();
-  const used = threadCpu();
-  times[name] = now - t;
-  cpu[name] = used - c;
-  t = now;
-  c = threadCpu();
-};
-const text = readFileSync(process.argv[2], 'utf8');
+${TIMING}const text = readFileSync(process.argv[2], 'utf8');
 lap('read');
 const docs = yaml.loadAll(text);
 lap('loadAll');

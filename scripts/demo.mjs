@@ -23,57 +23,9 @@ const tty = process.stdout.isTTY && process.env.NO_COLOR === undefined;
 const bold = (s) => (tty ? `\x1b[1m${s}\x1b[0m` : s);
 const dim = (s) => (tty ? `\x1b[2m${s}\x1b[0m` : s);
 
+// The heredoc of "Control Egress TCP Traffic", as fixtures/seed holds it verbatim.
 const SEED_CREATE = `cat <<EOF | egressctl create -f -
-kind: EgressRule
-metadata:
-  name: wikipedia-range1
-spec:
-  destination:
-      service: 91.198.174.192/27
-  ports:
-      - port: 443
-        protocol: tcp
----
-kind: EgressRule
-metadata:
-  name: wikipedia-range2
-spec:
-  destination:
-      service: 103.102.166.224/27
-  ports:
-      - port: 443
-        protocol: tcp
----
-kind: EgressRule
-metadata:
-  name: wikipedia-range3
-spec:
-  destination:
-      service: 198.35.26.96/27
-  ports:
-      - port: 443
-        protocol: tcp
----
-kind: EgressRule
-metadata:
-  name: wikipedia-range4
-spec:
-  destination:
-      service: 208.80.153.224/27
-  ports:
-      - port: 443
-        protocol: tcp
----
-kind: EgressRule
-metadata:
-  name: wikipedia-range5
-spec:
-  destination:
-      service: 208.80.154.224/27
-  ports:
-      - port: 443
-        protocol: tcp
-EOF`;
+${readFileSync(join(ROOT, 'fixtures/seed/wikipedia-rules.yaml'), 'utf8')}EOF`;
 
 // Istio 0.3's "Control Egress Traffic" task: an external service, and a RouteRule that sets a
 // timeout on the calls to it.
