@@ -19,7 +19,7 @@ import { ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathE
 import { loadLiteKubeconfig, needsClientNode, staticCredentials, type Credentials } from './kubeconfig-lite.ts';
 import { DEFAULT_RETRY, Transport, redactUrl, type RequestOptions, type RetryPolicy } from './transport.ts';
 import { AgentDispatcher, ServerDispatcher, type Dispatcher, type TlsSettings } from './connection.ts';
-import { certificatesProblem } from './tls-verify.ts';
+import { readCaBundle, type ParsedCertificate } from './tls-verify.ts';
 import { nodeHttp } from './builtins.ts';
 
 export { describeError, isClusterError, ApiError, BadAnswerError, ConnectionError, KubeconfigError, UnsafePathError } from './errors.ts';
@@ -110,8 +110,8 @@ export interface ClusterClient {
 }
 
 export interface ConnectOptions {
-  /** Requests in flight at most: HTTP/2 streams, or HTTP/1.1 connections. */
-  concurrency?: number;
+  /** Requests in flight at most: HTTP/2 streams, or HTTP/1.1 connections (commands/write-flags.ts has the default). */
+  concurrency: number;
   retry?: RetryPolicy;
   /** Offer HTTP/2 to the server (default true; the server may still answer HTTP/1.1). */
   http2?: boolean;
@@ -127,17 +127,19 @@ export interface ConnectContext {
   warn(message: string): void;
 }
 
-export async function connect(ctx: ConnectContext, opts: ConnectOptions = {}): Promise<ClusterClient> {
+export async function connect(ctx: ConnectContext, opts: ConnectOptions): Promise<ClusterClient> {
   const { io, global } = ctx;
   const kopts = { kubeconfig: global.kubeconfig, context: global.context, env: io.env, cwd: io.cwd };
   const lite = loadLiteKubeconfig({ ...kopts, warn: ctx.warn });
-  const maxSockets = Math.max(1, opts.concurrency ?? 32);
+  const maxSockets = Math.max(1, opts.concurrency);
   let serverText: string;
   let clusterName: string;
   let contextName: string;
   let namespace: string | undefined;
   let creds: Credentials;
   let proxied: ((o: Record<string, unknown>) => http.Agent) | undefined;
+  /** The CA as the TLS check reads it, when it was read here. */
+  let anchors: ParsedCertificate[] | undefined;
   if (lite.kind === 'files' && !needsClientNode(lite)) {
     ctx.log(4, `kubeconfig: ${lite.sources.join(', ')}; context ${lite.contextName}; server ${redactUrl(lite.cluster.server)}`);
     serverText = lite.cluster.server;
@@ -145,8 +147,11 @@ export async function connect(ctx: ConnectContext, opts: ConnectOptions = {}): P
     contextName = lite.contextName;
     namespace = lite.namespace;
     creds = staticCredentials(lite);
-    const problem = creds.ca && creds.caWhat ? certificatesProblem(creds.ca, creds.caWhat) : undefined;
-    if (problem) throw new KubeconfigError(problem);
+    if (creds.ca && creds.caWhat) {
+      const bundle = readCaBundle(creds.ca, creds.caWhat);
+      if ('problem' in bundle) throw new KubeconfigError(bundle.problem);
+      anchors = bundle.anchors;
+    }
   } else {
     // exec/auth-provider users, proxies, in-cluster: client-node's authenticators and agents.
     const heavy = await import('./kubeconfig.ts');
@@ -179,7 +184,7 @@ export async function connect(ctx: ConnectContext, opts: ConnectOptions = {}): P
   // One dispatcher for the whole run: HTTP/2 streams on one connection, or kept-alive HTTP/1.1
   // connections (plain http, a proxy's agent, a server without HTTP/2), opened as requests need them.
   // DISABLE_HTTP2 (any value) keeps to HTTP/1.1, as it does for kubectl (client-go).
-  const dispatcher = makeDispatcher(server, creds, maxSockets, proxied, ctx.log, opts.http2 ?? !io.env.DISABLE_HTTP2);
+  const dispatcher = makeDispatcher(server, creds, anchors, maxSockets, proxied, ctx.log, opts.http2 ?? !io.env.DISABLE_HTTP2);
 
   const timeoutText = global.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
   const timeoutProblem = requestTimeoutProblem(timeoutText);
@@ -200,7 +205,7 @@ export async function connect(ctx: ConnectContext, opts: ConnectOptions = {}): P
   return new Client(transport, dispatcher, contextName, namespace);
 }
 
-function makeDispatcher(server: URL, creds: Credentials, concurrency: number, proxied: ((o: Record<string, unknown>) => http.Agent) | undefined, log: ConnectContext['log'], http2 = true): Dispatcher {
+function makeDispatcher(server: URL, creds: Credentials, anchors: ParsedCertificate[] | undefined, concurrency: number, proxied: ((o: Record<string, unknown>) => http.Agent) | undefined, log: ConnectContext['log'], http2 = true): Dispatcher {
   const tls: TlsSettings = { ca: creds.ca, cert: creds.cert, key: creds.key, rejectUnauthorized: creds.rejectUnauthorized, servername: creds.servername };
   if (proxied) {
     const o: Record<string, unknown> = { keepAlive: true, maxSockets: concurrency };
@@ -208,7 +213,7 @@ function makeDispatcher(server: URL, creds: Credentials, concurrency: number, pr
     return new AgentDispatcher(proxied(o), server);
   }
   if (server.protocol === 'http:') return new AgentDispatcher(new (nodeHttp().Agent)({ keepAlive: true, maxSockets: concurrency }), server);
-  return new ServerDispatcher({ server, tls, concurrency, http2, log });
+  return new ServerDispatcher({ server, tls: { ...tls, anchors }, concurrency, http2, log });
 }
 
 /** The variable that sets the first retry's backoff (doubling from there, jittered); README, Development. */

@@ -54,6 +54,8 @@ export interface TlsSettings {
   rejectUnauthorized?: boolean;
   /** tls-server-name: the name sent (SNI) and checked instead of the URL's host. */
   servername?: string;
+  /** `ca` as the quick check reads it, when the caller has read it already (else read here). */
+  anchors?: ParsedCertificate[];
 }
 
 export interface ConnectionOptions {
@@ -101,7 +103,7 @@ export class Connector {
     this.port = Number(o.server.port || 443);
     this.checkedName = o.tls.servername ?? this.host;
     const verify = o.tls.rejectUnauthorized !== false;
-    this.anchors = verify && o.tls.ca ? parseAnchors(o.tls.ca) : undefined;
+    this.anchors = verify && o.tls.ca ? (o.tls.anchors ?? parseAnchors(o.tls.ca)) : undefined;
     if (this.anchors?.length === 0) this.ordinary = true;
   }
 

@@ -299,7 +299,7 @@ export function staticCredentials(k: Extract<LiteKubeconfig, { kind: 'files' }>)
   const { cluster, user } = k;
   const out: Credentials = { headers: {} };
   out.ca = fileOrData(cluster.caFile, cluster.caData, 'certificate-authority');
-  // That it holds certificates is checked by the client (tls-verify.ts: certificatesProblem), which
+  // That it holds certificates is checked by the client (tls-verify.ts: readCaBundle), which
   // loads node:crypto anyway; validate reads this file too and should not.
   if (out.ca) out.caWhat = `the certificate authority of cluster "${cluster.name}" (${cluster.caFile ?? 'certificate-authority-data'})`;
   if (cluster.skipTLSVerify) out.rejectUnauthorized = false;

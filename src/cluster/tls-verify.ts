@@ -244,47 +244,39 @@ function selfSigned(c: ParsedCertificate): boolean {
 }
 
 /**
- * A CA bundle or client certificate must hold PEM certificates that parse: Node ignores garbage in
- * `ca` silently, and the handshake then fails as "unknown authority", which points the wrong way.
- * Returns the message when it does not; `what` names it.
+ * The kubeconfig's CA bundle, read once: the message when it holds no certificate or a block that
+ * is not one (Node ignores garbage in `ca` silently, and the handshake then fails as "unknown
+ * authority", which points the wrong way; `what` names it), else its certificates as the quick
+ * check uses them (those it cannot read are left to OpenSSL).
  */
-export function certificatesProblem(pem: Buffer, what: string): string | undefined {
+export function readCaBundle(pem: Buffer | string, what: string): { problem: string } | { anchors: ParsedCertificate[] } {
   const blocks = pem.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
-  if (!blocks) return `cannot parse ${what}: it holds no PEM certificate (-----BEGIN CERTIFICATE-----)`;
-  const parsed: X509Certificate[] = [];
+  if (!blocks) return { problem: `cannot parse ${what}: it holds no PEM certificate (-----BEGIN CERTIFICATE-----)` };
+  const anchors: ParsedCertificate[] = [];
   for (let i = 0; i < blocks.length; i++) {
+    let x509: X509Certificate;
     try {
-      parsed.push(new X509Certificate(blocks[i]!));
+      x509 = new X509Certificate(blocks[i]!);
     } catch (e) {
-      return `cannot parse ${what}: certificate ${i + 1} of ${blocks.length} is not a valid X.509 certificate (${(e as Error).message})`;
+      return { problem: `cannot parse ${what}: certificate ${i + 1} of ${blocks.length} is not a valid X.509 certificate (${(e as Error).message})` };
+    }
+    try {
+      anchors.push(parseCertificate(x509.raw, x509));
+    } catch {
+      // Not usable by the quick check: OpenSSL will be asked (a chain needing it falls back).
     }
   }
-  checkedBundles.set(pem, parsed);
-  return undefined;
+  return { anchors };
 }
-
-/** Bundles certificatesProblem found good, with their certificates: parseAnchors does not parse them again. */
-const checkedBundles = new WeakMap<Buffer, X509Certificate[]>();
 
 /** The certificates of a PEM bundle (the kubeconfig's CA), parsed; those that do not parse are left out. */
 export function parseAnchors(pem: Buffer | string): ParsedCertificate[] {
-  const checked = typeof pem === 'string' ? undefined : checkedBundles.get(pem);
-  if (checked) {
-    const out: ParsedCertificate[] = [];
-    for (const x of checked) {
-      try {
-        out.push(parseCertificate(x.raw, x));
-      } catch {
-        // Not usable here: OpenSSL will be asked (a chain needing it falls back).
-      }
-    }
-    return out;
-  }
   const blocks = pem.toString().match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
   const out: ParsedCertificate[] = [];
   for (const b of blocks) {
     try {
-      out.push(parseCertificate(new X509Certificate(b).raw));
+      const x509 = new X509Certificate(b);
+      out.push(parseCertificate(x509.raw, x509));
     } catch {
       // Not usable here: OpenSSL will be asked (a chain needing it falls back).
     }

@@ -130,7 +130,8 @@ export async function completeSettings(opts: KubeInjectOptions, ctx: Context): P
     // The cluster client is loaded only here: plain kube-inject works offline and starts fast.
     // Cluster failures propagate: cli.ts says them as every cluster command does.
     const { connect } = await import('../cluster/client.ts');
-    const client = await connect(ctx);
+    // A few reads, one after another.
+    const client = await connect(ctx, { concurrency: 2 });
     try {
       if (auto) {
         const found = await discoverClusterRanges(client, ctx.global.namespace ?? client.defaultNamespace);

@@ -4,7 +4,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CA_EXT, Pki, SERVER_EXT, dateIn, der, hasOpenssl, type Issued } from '../helpers/pki.ts';
-import { certificatesProblem, parseAnchors, parseCertificate, verifyChain } from '../../src/cluster/tls-verify.ts';
+import { readCaBundle, parseAnchors, parseCertificate, verifyChain } from '../../src/cluster/tls-verify.ts';
 
 describe('verifyChain', { skip: !hasOpenssl && 'openssl is not installed' }, () => {
   let pki: Pki;
@@ -113,9 +113,16 @@ describe('verifyChain', { skip: !hasOpenssl && 'openssl is not installed' }, () 
     assert.equal(l.basic?.ca, false);
   });
 
-  test('certificatesProblem: garbage in a CA bundle is said as such', () => {
-    assert.equal(certificatesProblem(Buffer.from(root.cert), 'the CA'), undefined);
-    assert.match(certificatesProblem(Buffer.from('hello'), 'the CA')!, /^cannot parse the CA: it holds no PEM certificate/);
-    assert.match(certificatesProblem(Buffer.from('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), 'the CA')!, /certificate 1 of 1 is not a valid X\.509 certificate/);
+  test('readCaBundle: garbage in a CA bundle is said as such; a good one gives the anchors parseAnchors gives', () => {
+    const problem = (pem: string) => {
+      const r = readCaBundle(Buffer.from(pem), 'the CA');
+      return 'problem' in r ? r.problem : undefined;
+    };
+    const good = readCaBundle(Buffer.from(root.cert), 'the CA');
+    assert.ok('anchors' in good);
+    assert.deepEqual(good.anchors.map((a) => a.x509.fingerprint256), parseAnchors(root.cert).map((a) => a.x509.fingerprint256));
+    assert.equal(good.anchors.length, 1);
+    assert.match(problem('hello')!, /^cannot parse the CA: it holds no PEM certificate/);
+    assert.match(problem('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')!, /certificate 1 of 1 is not a valid X\.509 certificate/);
   });
 });

@@ -186,7 +186,7 @@ describe('kubeconfig', () => {
     for (const [f, v] of [['token', 'pod-token'], ['ca.crt', ''], ['namespace', 'workloads']]) writeFileSync(join(root, 'var/run/secrets/kubernetes.io/serviceaccount', f), v);
     const io = { stdin: Readable.from([]), stdout: new PassThrough(), stderr: new PassThrough(), env: { HOME: join(dir, 'nohome'), KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443', EGRESSCTL_INCLUSTER_ROOT: root }, cwd: dir };
     const { connect } = await import('../../src/cluster/client.ts');
-    const client = await connect(makeContext(io, {}));
+    const client = await connect(makeContext(io, {}), { concurrency: 1 });
     assert.equal(client.server, 'https://10.0.0.1');
     assert.equal(client.defaultNamespace, 'workloads');
     client.close();
