@@ -53,57 +53,33 @@ export async function openCluster(ctx: Context, concurrency = DEFAULT_CONCURRENC
   return connect(ctx, { concurrency });
 }
 
-/** The cluster, being opened while the input is read: see openClusterEarly. */
-export interface EarlyCluster {
-  /** The client, once the input is known to be good; the kubeconfig's errors are thrown here. */
-  client(): Promise<ClusterClient>;
-  /** The input was not good: the connection opened early is closed, and nothing was sent. */
-  abandon(): void;
-}
-
 /**
- * Opens the cluster while the input is read and validated, so that the first connection (TCP,
- * TLS and the check of the server's certificate, a round trip or two) is made in the meantime.
- * No request is sent before client() is called, so an invalid input still sends nothing; the
- * kubeconfig's errors are reported only then, after the input's. Only for a kubeconfig with
- * static credentials: an exec or auth-provider plugin (which may prompt), a proxy or an in-cluster
- * account waits for the input to be good, as before.
+ * readObjects, with the cluster opened meanwhile: the objects and the client, or the input's
+ * problems with nothing sent. The first connection (TCP, TLS and the check of the server's
+ * certificate, a round trip or two) is made while the input is read and validated; no request is
+ * sent before the input is good, and the kubeconfig's errors are reported after the input's. Only
+ * for a kubeconfig with static credentials: an exec or auth-provider plugin (which may prompt), a
+ * proxy or an in-cluster account waits for the input to be good, as before.
  */
-export function openClusterEarly(ctx: Context, concurrency = DEFAULT_CONCURRENCY): EarlyCluster {
+export async function readObjectsAndOpen(ctx: Context, files: string[], explicitNamespace: string | undefined, verb: string, concurrency: number): Promise<{ objects: ValidatedObject[]; client: ClusterClient }> {
   let opened: Promise<ClusterClient> | undefined;
   const open = () => (opened ??= openCluster(ctx, concurrency));
   const early = (async () => {
     const { loadLiteKubeconfig, needsClientNode } = await import('../cluster/kubeconfig-lite.ts');
-    // Its warnings and errors are the later open()'s to report.
-    const lite = loadLiteKubeconfig({ kubeconfig: ctx.global.kubeconfig, context: ctx.global.context, env: ctx.io.env, cwd: ctx.io.cwd });
-    if (needsClientNode(lite)) return;
+    // Its warnings and errors are open()'s to report, after the input's.
+    if (needsClientNode(loadLiteKubeconfig({ kubeconfig: ctx.global.kubeconfig, context: ctx.global.context, env: ctx.io.env, cwd: ctx.io.cwd }))) return;
     (await open()).warm();
   })().catch(() => {});
-  return {
-    async client() {
-      await early;
-      return open();
-    },
-    abandon() {
-      void early.then(() => opened?.then((c) => c.close(), () => {}));
-    },
-  };
-}
-
-/**
- * readObjects, with the cluster opened meanwhile (openClusterEarly): the objects and the client,
- * or the input's problems with nothing sent.
- */
-export async function readObjectsAndOpen(ctx: Context, files: string[], explicitNamespace: string | undefined, verb: string, concurrency: number): Promise<{ objects: ValidatedObject[]; client: ClusterClient }> {
-  const cluster = openClusterEarly(ctx, concurrency);
   let objects: ValidatedObject[];
   try {
     objects = await readObjects(ctx, files, explicitNamespace, verb);
   } catch (e) {
-    cluster.abandon();
+    // Nothing was sent: the connection made meanwhile is closed.
+    void early.then(() => opened?.then((c) => c.close(), () => {}));
     throw e;
   }
-  return { objects, client: await cluster.client() };
+  await early;
+  return { objects, client: await open() };
 }
 
 /**
