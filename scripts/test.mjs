@@ -137,7 +137,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 
 const bundles = await bundle(files);
 const concurrency = Number(process.env.EGRESSCTL_TEST_CONCURRENCY) || 4;
-const tests = start(['--test', `--test-concurrency=${concurrency}`, '--enable-source-maps', ...bundles], { stdio: 'inherit' });
+const tests = start([...(process.env.EGRESSCTL_TEST_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--test', `--test-concurrency=${concurrency}`, '--enable-source-maps', ...bundles], { stdio: 'inherit' });
 let code = await tests.exited;
 
 for (const h of holders) h.child.kill('SIGTERM');
@@ -184,6 +184,11 @@ async function bundle(entries) {
     target: 'node20',
     packages: 'external',
     sourcemap: 'linked',
+    // Shared modules in chunks of their own, and every dynamic import() a chunk loaded when it
+    // runs: a test process compiles only what it uses (the CLI's commands are imported lazily, so
+    // a file that runs `get` does not compile serve's code and schemas).
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     plugins: [ownUrl],
     logLevel: 'warning',
   };

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { egressctl } from '../helpers/server.ts';
+import { egressctl as runEgressctl } from '../helpers/server.ts';
 import { forEachServer } from '../helpers/cluster.ts';
 
 forEachServer('exec credentials', (server) => {
@@ -26,6 +26,9 @@ forEachServer('exec credentials', (server) => {
     writeFileSync(first, yaml.dump({ ...kc, contexts: [] , 'current-context': 'exec-ctx' }));
     writeFileSync(second, yaml.dump({ apiVersion: 'v1', kind: 'Config', contexts: [{ name: 'exec-ctx', context: { cluster: kc.clusters[0].name, user: kc.users[0].name, namespace: 'istio-system' } }] }));
     const env = { KUBECONFIG: `${first}:${second}`, EGRESSCTL_TEST_TOKEN: server.token, NO_COLOR: '1' };
+    // Processes of their own: client-node starts the plugin with the process's environment and keeps
+    // the token it printed for the life of the process.
+    const egressctl = (args: string[], opts: { env: Record<string, string> }) => runEgressctl(args, { ...opts, process: true });
     const created = await egressctl(['create', '-f', 'fixtures/seed/wikipedia-rules.yaml'], { env });
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /^Created config egress-rule\/istio-system\/wikipedia-range1 at revision \d+$/m);

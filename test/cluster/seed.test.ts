@@ -1,5 +1,6 @@
-// End to end: the seed walkthrough ("Control Egress TCP Traffic") with the built CLI against each
-// server of the run (`egressctl serve` and the real kube-apiserver): the heredoc create through a
+// End to end: the seed walkthrough ("Control Egress TCP Traffic") with the built CLI, every run a
+// process of its own as a user runs it, against each server of the run (`egressctl serve` and the
+// real kube-apiserver): the heredoc create through a
 // shell, get, get -o yaml, delete -n default; and the partial failures around it (an existing
 // rule among new ones, a missing name among others, an invalid document anywhere in the stream).
 // "Nothing reaches the server" is read from serve's request log and the real server's audit log.
@@ -198,4 +199,4 @@ forEachServer('the seed walkthrough', (server) => {
     assert.match(reqs[0]!.query, /dryRun=All/);
     assert.deepEqual(await storedNames(server), []);
   });
-});
+}, { process: true });

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import yaml from 'js-yaml';
-import { ROOT, request, startServer, type RawResponse, type TestServer } from '../helpers/server.ts';
+import { KUBECTL_ENV, ROOT, request, startServer, type RawResponse, type TestServer } from '../helpers/server.ts';
 import { startKubeApiserver, type KubeApiserver } from '../helpers/kube-apiserver.ts';
 import { ISTIO_TYPES } from '../../src/server/resources.ts';
 import { crdObject } from '../../src/server/builtins.ts';
@@ -80,7 +80,7 @@ interface Run {
 
 function run(cmd: string, args: string[], t: Target, input?: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: t.dir, env: { ...process.env, HOME: t.dir, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: t.dir, env: { ...process.env, ...KUBECTL_ENV, HOME: t.dir, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));

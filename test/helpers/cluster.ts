@@ -25,7 +25,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { STORED_KINDS } from '../../src/core/kinds/registry.ts';
-import { egressctl as runEgressctl, kubectl as kubectlOnServe, request as rawRequest, startServer, type RawResponse, type RunResult, type StartOptions, type TestServer } from './server.ts';
+import { egressctl as runEgressctl, type EgressctlOptions, kubectl as kubectlOnServe, request as rawRequest, startServer, type RawResponse, type RunResult, type StartOptions, type TestServer } from './server.ts';
 import { BASELINE_RESOURCES, baselineOf, kindCrd, kubeApiserverSkipReason, restoreCrds, kubectl as kubectlOnKubeApiserver, readAuditLog, startKubeApiserver, type KubeApiserver, type LoggedRequest } from './kube-apiserver.ts';
 
 export type ServerKind = 'serve' | 'kube-apiserver';
@@ -90,6 +90,11 @@ export interface ClusterOptions {
   withoutCrds?: boolean;
   /** Skip the suite with this reason (e.g. kubectlSkipReason()); no server is started. */
   skip?: string | false;
+  /**
+   * Every egressctl of the suite as a process of its own (the built CLI), as a user runs it; by
+   * default they run in the test's process (server.ts, egressctl()).
+   */
+  process?: boolean;
 }
 
 /** What a suite's tests use. Filled in by the suite's before() hook: use it inside tests and hooks only. */
@@ -122,9 +127,9 @@ export class Cluster {
     return this.#serve;
   }
 
-  /** The built CLI with the suite's environment (opts.env is added to it). */
-  egressctl(args: string[], opts: { input?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<RunResult> {
-    return runEgressctl(args, { ...opts, env: { ...this.env, ...(opts.env ?? {}) } });
+  /** egressctl with the suite's environment (opts.env is added to it); in this process unless opts.process (server.ts, egressctl()). */
+  egressctl(args: string[], opts: EgressctlOptions = {}): Promise<RunResult> {
+    return runEgressctl(args, { process: this.opts.process, ...opts, env: { ...this.env, ...(opts.env ?? {}) } });
   }
 
   /** The real kubectl against the server (its kubeconfig, a discovery cache and HOME of the server's). */
