@@ -136,6 +136,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 
 const bundles = await bundle(files);
+if (process.env.EGRESSCTL_TEST_SHOW_GROUPS) console.error(bundles.join("\n"));
 const concurrency = Number(process.env.EGRESSCTL_TEST_CONCURRENCY) || 4;
 const tests = start([...(process.env.EGRESSCTL_TEST_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--test', `--test-concurrency=${concurrency}`, '--enable-source-maps', ...bundles], { stdio: 'inherit' });
 let code = await tests.exited;
@@ -194,7 +195,14 @@ async function bundle(entries) {
   };
   const outOf = (f) => join(buildDir, resolve(f).slice(ROOT.length + 1).replace(/\.ts$/, '.mjs'));
   const { metafile } = await build({ ...options, entryPoints: entries.map((f) => resolve(f)), metafile: true });
-  const startsProcesses = (f) => metafile.outputs[relative(ROOT, outOf(f))].imports.some((i) => /^(node:)?child_process$/.test(i.path));
+  // Through the shared chunks it imports (statically: a file's lazy imports of the CLI's commands
+  // start no process of their own).
+  const outputStarts = (out, seen) => {
+    if (seen.has(out)) return false;
+    seen.add(out);
+    return metafile.outputs[out].imports.some((i) => /^(node:)?child_process$/.test(i.path) || (i.kind === 'import-statement' && !i.external && outputStarts(i.path, seen)));
+  };
+  const startsProcesses = (f) => outputStarts(relative(ROOT, outOf(f)), new Set());
   const alone = entries.filter(startsProcesses);
   const units = entries.filter((f) => !startsProcesses(f));
   if (units.length < 2) return entries.map(outOf);
