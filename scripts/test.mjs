@@ -11,11 +11,14 @@
 // (test/helpers/shared-kube-apiserver.ts) and each suite on it holds one of them.
 //
 // Speed: each test file is bundled with esbuild (types stripped, its imports inlined, npm packages
-// left to node_modules) into .cache/test-build/PID/, and the bundles run. A test process then
+// left to node_modules, shared modules and every dynamic import() in chunks of their own) into
+// .cache/test-build/PID/, and the bundles run. A test process then
 // starts in ~0.1 s of CPU instead of ~0.4 s through tsx's loader, ~25 s a run on 2 cores. Every
 // inlined module keeps its own import.meta.url, so paths relative to a source file still point
 // into the tree, and --enable-source-maps reports failures at their .ts lines.
 // (`node --test --import tsx FILE.test.ts` still runs a file as it is.)
+// EGRESSCTL_TEST_NODE_FLAGS: more flags for the test processes, e.g. "--cpu-prof --cpu-prof-dir=DIR".
+// EGRESSCTL_TEST_CLI=process: every egressctl of the tests as a process (test/helpers/server.ts).
 //
 // Hygiene: the spawned CLIs keep their V8 code cache in .cache/test-code-cache (not ~/.cache);
 // kubectl gets a HOME and cache of the server's (test/helpers); temporary files go to a directory
@@ -73,18 +76,21 @@ function chooseServers() {
 
 const BUILD_ROOT = join(ROOT, '.cache', 'test-build');
 /**
- * The test files that took longest (measured 2026-12-03, on both servers, in seconds: conformance
- * 40, credentials 36, kinds 22, errors 21, seed 16, bad-input-cluster 12, update 11); the others
- * take under 10 s each and follow in path order.
+ * The test files that take longest (measured 2026-12-03 on both servers, wall seconds under the
+ * run's load: conformance 63, server/kubectl 29, demo 21, seed 13, bad-input-cluster 12, cli-args
+ * 12, kinds 11, errors 11, protocols 11; the unit groups 21 and 11 go first anyway); the others
+ * take under 9 s each and follow in path order.
  */
 const LONGEST = [
   'test/conformance/conformance.test.ts',
-  'test/robustness/credentials.test.ts',
-  'test/cluster/kinds.test.ts',
-  'test/cluster/errors.test.ts',
+  'test/server/kubectl.test.ts',
+  'test/demo.test.ts',
   'test/cluster/seed.test.ts',
   'test/bad-input-cluster.test.ts',
-  'test/cluster/update.test.ts',
+  'test/cli-args.test.ts',
+  'test/cluster/kinds.test.ts',
+  'test/cluster/errors.test.ts',
+  'test/cluster/protocols.test.ts',
 ];
 /** Processes for the unit test files (see bundle()). */
 const UNIT_GROUPS = 2;
@@ -136,7 +142,6 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 
 const bundles = await bundle(files);
-if (process.env.EGRESSCTL_TEST_SHOW_GROUPS) console.error(bundles.join("\n"));
 const concurrency = Number(process.env.EGRESSCTL_TEST_CONCURRENCY) || 4;
 const tests = start([...(process.env.EGRESSCTL_TEST_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--test', `--test-concurrency=${concurrency}`, '--enable-source-maps', ...bundles], { stdio: 'inherit' });
 let code = await tests.exited;
