@@ -1,5 +1,6 @@
 // Runs the real CLI in-process on buffers: the program, its parsing and its error mapping.
 import { PassThrough, Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { main } from '../../src/cli.ts';
 
 export interface RunResult {
@@ -13,8 +14,8 @@ export async function runCli(args: string[], opts: { stdin?: string; env?: Recor
   const stderr = new PassThrough();
   let out = '';
   let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
+  stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   const code = await main(args, {
     stdin: Readable.from(opts.stdin !== undefined ? [Buffer.from(opts.stdin)] : []),
     stdout,
@@ -22,5 +23,9 @@ export async function runCli(args: string[], opts: { stdin?: string; env?: Recor
     env: opts.env ?? { NO_COLOR: '1' },
     cwd: opts.cwd ?? process.cwd(),
   });
+  // Whatever the command wrote is read before the result is returned.
+  stdout.end();
+  stderr.end();
+  await Promise.all([finished(stdout), finished(stderr)]);
   return { code, stdout: out, stderr: err };
 }

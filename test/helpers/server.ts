@@ -8,8 +8,6 @@ import { fileURLToPath } from 'node:url';
 import https from 'node:https';
 import http from 'node:http';
 import yaml from 'js-yaml';
-import { PassThrough, Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = join(ROOT, 'bin', 'egressctl.js');
@@ -301,28 +299,18 @@ export function egressctl(args: string[], opts: EgressctlOptions = {}): Promise<
   return runInProcess(args, opts);
 }
 
-let cliMain: Promise<typeof import('../../src/cli.ts')> | undefined;
+let inProcess: Promise<typeof import('./run.ts')> | undefined;
 
 async function runInProcess(args: string[], opts: EgressctlOptions): Promise<RunResult> {
-  cliMain ??= import('../../src/cli.ts');
-  const { main } = await cliMain;
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const env = { ...process.env, ...HERMETIC_ENV, ...(opts.env ?? {}) };
+  // Loaded on first use: a test process that runs no egressctl does not compile the CLI.
+  inProcess ??= import('./run.ts');
+  const { runCli } = await inProcess;
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<number>((_, reject) => {
+  const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`egressctl ${args.join(' ')}: still running after ${RUN_TIMEOUT_MS / 1000} s`)), RUN_TIMEOUT_MS);
   });
   try {
-    const code = await Promise.race([main(args, { stdin: Readable.from([Buffer.from(opts.input ?? '')]), stdout, stderr, env, cwd: opts.cwd ?? ROOT }), timedOut]);
-    stdout.end();
-    stderr.end();
-    await Promise.all([finished(stdout), finished(stderr)]);
-    return { code, stdout: out, stderr: err };
+    return await Promise.race([runCli(args, { stdin: opts.input ?? '', env: { ...process.env, ...HERMETIC_ENV, ...(opts.env ?? {}) }, cwd: opts.cwd ?? ROOT }), timedOut]);
   } finally {
     clearTimeout(timer);
   }
