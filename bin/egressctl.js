@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// Runs the bundled CLI (dist/cli.cjs) through V8's code cache.
+// Runs the bundled CLI through V8's code cache: dist/cli-COMMAND.cjs, the CLI with only that
+// command's module, for the commands that have one (scripts/build.mjs says why), else dist/cli.cjs.
 //
 // Why: most of egressctl's start-up beyond Node's own is parsing and compiling JavaScript. V8 can
 // save the compiled code of a run and reuse it, which takes 10-20 ms off every later start
@@ -14,28 +15,53 @@ const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
 
-const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
-const source = fs.readFileSync(file, 'utf8');
 const argv = process.argv.slice(2);
-const cacheFile = codeCachePath();
-let cachedData;
-if (cacheFile) {
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {}
+// The command as the code cache names it: the first argument that looks like one.
+const command = (argv.find((a) => /^[a-z][-a-z]*$/.test(a)) ?? 'none').slice(0, 20);
+// Its own bundle when it has one (scripts/build.mjs), else the whole CLI.
+const own = path.join(__dirname, '..', 'dist', `cli-${command}.cjs`);
+const whole = path.join(__dirname, '..', 'dist', 'cli.cjs');
+const first = fs.existsSync(own) ? own : whole;
+/** The exports of the bundle that ran (its flushStandardStreams). */
+let exports_;
+run(first).then(
+  (code) => done(code),
+  (e) => {
+    // The command that runs is another (a flag's value looked like a command): nothing was
+    // written yet; the whole CLI runs it.
+    if (first === own && e && e.code === 'EGRESSCTL_OTHER_BUNDLE') return run(whole, { noCache: true }).then(done);
+    throw e;
+  },
+);
+
+/** Loads a bundle through its code cache and runs its main(); resolves to the exit code. */
+function run(file, opts = {}) {
+  const source = fs.readFileSync(file, 'utf8');
+  const cacheFile = opts.noCache ? undefined : codeCachePath(file);
+  let cachedData;
+  if (cacheFile) {
+    try {
+      cachedData = fs.readFileSync(cacheFile);
+    } catch {}
+  }
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  const module_ = { exports: {} };
+  script.runInThisContext().call(module_.exports, module_.exports, Module.createRequire(file), module_, file, path.dirname(file));
+  exports_ = module_.exports;
+  return module_.exports.main(argv).then((code) => {
+    if (cacheFile && (!cachedData || script.cachedDataRejected)) saveCodeCache(script, cacheFile);
+    return code;
+  });
 }
-const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-const module_ = { exports: {} };
-script.runInThisContext().call(module_.exports, module_.exports, Module.createRequire(file), module_, file, path.dirname(file));
-module_.exports.main(argv).then((code) => {
+
+function done(code) {
   process.exitCode = code;
-  if (cacheFile && (!cachedData || script.cachedDataRejected)) saveCodeCache(cacheFile);
   // Done: exit once the output is written, without waiting for kept-alive connections to wind
   // down (~5 ms) or anything else the command left behind.
-  module_.exports.flushStandardStreams().then(() => process.exit(code));
-});
+  exports_.flushStandardStreams().then(() => process.exit(code));
+}
 
-function codeCachePath() {
+function codeCachePath(file) {
   const env = process.env;
   if (env.EGRESSCTL_NO_CODE_CACHE === '1') return undefined;
   // Only below a directory that exists: a missing HOME is never created.
@@ -44,7 +70,6 @@ function codeCachePath() {
   const dir = env.EGRESSCTL_CACHE_DIR || (env.XDG_CACHE_HOME ? path.join(env.XDG_CACHE_HOME, 'egressctl') : path.join(env.HOME, '.cache', 'egressctl'));
   const st = fs.statSync(file);
   // The compiled code differs with what ran: one cache per command (validate, kube-inject, ...).
-  const command = (argv.find((a) => /^[a-z][-a-z]*$/.test(a)) ?? 'none').slice(0, 20);
   return path.join(dir, `cli-${process.version}-${st.size}-${Math.trunc(st.mtimeMs)}-${command}.v8cache`);
 }
 
@@ -56,7 +81,7 @@ function isDirectory(p) {
   }
 }
 
-function saveCodeCache(target) {
+function saveCodeCache(script, target) {
   try {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const tmp = `${target}.${process.pid}.tmp`;

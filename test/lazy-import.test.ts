@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from './helpers/tmp.ts';
@@ -68,4 +68,23 @@ test('control: an exec-plugin credential does load it (the detector works)', () 
   const exec = kubeconfig(dir, '{exec: {apiVersion: client.authentication.k8s.io/v1, command: "false"}}');
   const r = trace(['get', 'egressrules', '--request-timeout', '1s'], exec);
   assert.equal(r.loaded, true, r.modules.join('\n'));
+});
+
+test('a command with a bundle of its own runs from it (its code cache is named after that bundle); a flag value that looks like another command falls back to the whole CLI', () => {
+  const cache = join(tempDir('egressctl-bundles-'), 'cache');
+  const run = (args: string[]) => spawnSync(process.execPath, [join(root, 'bin/egressctl.js'), ...args], { cwd: root, env: { ...process.env, EGRESSCTL_CACHE_DIR: cache, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
+  const size = (f: string) => statSync(join(root, 'dist', f)).size;
+  const validate = run(['validate', '-f', seed]);
+  assert.equal(validate.status, 0, validate.stderr);
+  assert.equal(validate.stdout, '5 objects checked: 0 errors, 0 warnings\n');
+  const cached = readdirSync(cache);
+  assert.deepEqual(cached.filter((f) => f.endsWith('-validate.v8cache')).map((f) => Number(f.split('-')[2])), [size('cli-validate.cjs')], cached.join(', '));
+  assert.ok(size('cli-validate.cjs') < size('cli.cjs') / 2, 'the validate bundle holds much less than the whole CLI');
+  // `-n get validate ...`: the launcher's guess (get) is not the command that runs (validate).
+  const other = run(['-n', 'get', 'validate', '-f', seed]);
+  assert.equal(other.status, 0, other.stderr);
+  assert.equal(other.stdout, '5 objects checked: 0 errors, 0 warnings\n');
+  assert.equal(other.stderr, '');
+  // The whole CLI ran it without a cache of its own (it would replace get's).
+  assert.deepEqual(readdirSync(cache).filter((f) => f.endsWith('-get.v8cache')), []);
 });
