@@ -16,6 +16,9 @@ import { join } from 'node:path';
 // Built beside dist/ and swapped in, so a test running the CLI never sees a half-written dist/.
 const out = `dist.new-${process.pid}`;
 const old = `dist.old-${process.pid}`;
+// A build that fails leaves nothing behind.
+let swapped = false;
+process.on('exit', () => swapped || rmSync(out, { recursive: true, force: true }));
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', minify: true, logLevel: 'warning' };
 
 // The CLI reaches client-node through this one external module, resolved beside the bundle.
@@ -116,4 +119,5 @@ try {
   renameSync('dist', old);
 } catch {}
 renameSync(out, 'dist');
+swapped = true;
 rmSync(old, { recursive: true, force: true });
