@@ -75,3 +75,15 @@ test('an error at the end of input without a final newline is placed on its last
     assert.deepEqual([problems[0].place.line, problems[0].place.column], [line, column], JSON.stringify(text));
   }
 });
+
+test('pendingPlace names the document of a line still being read when it has content (a huge one-line document arrives in pieces)', () => {
+  const s = new DocumentSplitter();
+  s.push('kind: EgressRule\nmetadata: {name: a}\n---\nx: "aaaa');
+  assert.deepEqual(s.pendingPlace, { document: 2, line: 4 });
+  const t = new DocumentSplitter();
+  t.push('a: 1\n---\n# only a comment so far, still being rea');
+  assert.deepEqual(t.pendingPlace, { line: 3 });
+  const u = new DocumentSplitter();
+  u.push('--- "a marker line with content');
+  assert.deepEqual(u.pendingPlace, { line: 1 });
+});

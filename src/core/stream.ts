@@ -56,8 +56,12 @@ export class DocumentSplitter {
 
   /** Where the document being read starts: its number (if it has content yet) and first line. */
   get pendingPlace(): { document?: number; line: number } {
-    const line = this.firstContentLine || this.rawStart || this.lineNo + 1;
-    return this.firstContentLine ? { document: this.count + 1, line } : { line };
+    // The line still being read counts when it has content and opens no new document (a line can
+    // be the whole of a huge document, as a pipe delivers it in pieces).
+    const partialContent = this.firstContentLine === 0 && this.partial.length > 0 && !isMarkerAt(this.partial, 0, this.partial.length) && isContentLine(this.partial.slice(0, 4096));
+    const first = this.firstContentLine || (partialContent ? this.lineNo + 1 : 0);
+    const line = first || this.rawStart || this.lineNo + 1;
+    return first ? { document: this.count + 1, line } : { line };
   }
 
   push(text: string): RawDocument[] {

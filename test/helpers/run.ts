@@ -9,6 +9,12 @@ export interface RunResult {
   stderr: string;
 }
 
+function chunks(buf: Buffer, size: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < buf.length; i += size) out.push(buf.subarray(i, i + size));
+  return out.length ? out : [buf];
+}
+
 export async function runCli(args: string[], opts: { stdin?: string; env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<RunResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -17,7 +23,8 @@ export async function runCli(args: string[], opts: { stdin?: string; env?: Recor
   stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   const code = await main(args, {
-    stdin: Readable.from(opts.stdin !== undefined ? [Buffer.from(opts.stdin)] : []),
+    // In chunks of 64 KiB, as a pipe delivers them (UTF-8 and lines split across chunks).
+    stdin: Readable.from(opts.stdin !== undefined ? chunks(Buffer.from(opts.stdin), 64 * 1024) : []),
     stdout,
     stderr,
     env: opts.env ?? { NO_COLOR: '1' },
