@@ -196,6 +196,8 @@ async function bundle(entries) {
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     plugins: [ownUrl],
+    // Paths in the metafile relative to the tree, wherever the runner was started from.
+    absWorkingDir: ROOT,
     logLevel: 'warning',
   };
   const outOf = (f) => join(buildDir, resolve(f).slice(ROOT.length + 1).replace(/\.ts$/, '.mjs'));

@@ -35,8 +35,8 @@ export function buildProgram(io: IO, only?: string): Command {
       // would build Node's streams, io/streams.ts).
       getOutHelpWidth: () => (io.stdout.isTTY ? (io.stdout as { columns?: number }).columns : undefined) as number,
       getErrHelpWidth: () => (io.stderr.isTTY ? (io.stderr as { columns?: number }).columns : undefined) as number,
-      getOutHasColors: () => forcedColor() ?? (!!io.stdout.isTTY && !!(io.stdout as { hasColors?(): boolean }).hasColors?.()),
-      getErrHasColors: () => forcedColor() ?? (!!io.stderr.isTTY && !!(io.stderr as { hasColors?(): boolean }).hasColors?.()),
+      getOutHasColors: () => forcedColor(io.env) ?? (!!io.stdout.isTTY && !!(io.stdout as { hasColors?(): boolean }).hasColors?.()),
+      getErrHasColors: () => forcedColor(io.env) ?? (!!io.stderr.isTTY && !!(io.stderr as { hasColors?(): boolean }).hasColors?.()),
     })
     .showSuggestionAfterError(true)
     .addHelpText('after', `
@@ -52,8 +52,7 @@ Run 'egressctl <command> --help' for a command's flags.`);
 }
 
 /** commander's reading of the environment for colour in help: NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE. */
-function forcedColor(): boolean | undefined {
-  const env = process.env;
+function forcedColor(env: Record<string, string | undefined>): boolean | undefined {
   if (env.NO_COLOR || env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
   if (env.FORCE_COLOR || env.CLICOLOR_FORCE !== undefined) return true;
   return undefined;

@@ -26,8 +26,8 @@ forEachServer('exec credentials', (server) => {
     writeFileSync(first, yaml.dump({ ...kc, contexts: [] , 'current-context': 'exec-ctx' }));
     writeFileSync(second, yaml.dump({ apiVersion: 'v1', kind: 'Config', contexts: [{ name: 'exec-ctx', context: { cluster: kc.clusters[0].name, user: kc.users[0].name, namespace: 'istio-system' } }] }));
     const env = { KUBECONFIG: `${first}:${second}`, EGRESSCTL_TEST_TOKEN: server.token, NO_COLOR: '1' };
-    // Processes of their own: client-node starts the plugin with the process's environment and keeps
-    // the token it printed for the life of the process.
+    // Processes of their own: client-node starts the plugin with the process's environment (not the
+    // one a run is given), so in the test's process the plugin would not see EGRESSCTL_TEST_TOKEN.
     const egressctl = (args: string[], opts: { env: Record<string, string> }) => runEgressctl(args, { ...opts, process: true });
     const created = await egressctl(['create', '-f', 'fixtures/seed/wikipedia-rules.yaml'], { env });
     assert.equal(created.code, 0, created.stderr);

@@ -295,7 +295,9 @@ export interface EgressctlOptions {
  * EGRESSCTL_TEST_CLI=process for every run, starts the built CLI instead (run `npm run build` first).
  */
 export function egressctl(args: string[], opts: EgressctlOptions = {}): Promise<RunResult> {
-  if (opts.process || process.env[CLI_MODE_ENV] === 'process') return run(process.execPath, [CLI, ...args], opts);
+  // serve always: a server that started in the test's process could not be stopped (it would hold
+  // the process's signals, and main() has no way to be cancelled).
+  if (opts.process || args[0] === 'serve' || process.env[CLI_MODE_ENV] === 'process') return run(process.execPath, [CLI, ...args], opts);
   return runInProcess(args, opts);
 }
 

@@ -1,4 +1,4 @@
-// --includeIPRanges=auto and --meshConfigMapName: end to end (built CLI) against each server of the
+// --includeIPRanges=auto and --meshConfigMapName: end to end (the CLI over HTTPS) against each server of the
 // run (serve makes its nodes from --pod-cidrs; on the real server, which has no nodes, the suite
 // creates them through the API) and, for the paths a local server does not take, against a fake
 // client.

@@ -1,6 +1,6 @@
 // End to end against the REAL Kubernetes API server (test/kube-apiserver: k8s.io/kubernetes
-// v1.33 on an embedded etcd), not `egressctl serve`: the seed walkthrough with the built CLI
-// (create -f the seed's EgressRules, get, delete -n default) and the real kubectl reading what
+// v1.33 on an embedded etcd), not `egressctl serve`: the seed walkthrough with the built CLI, as
+// processes of their own (create -f the seed's EgressRules, get, delete -n default) and the real kubectl reading what
 // egressctl wrote. On the run's real server (test/helpers/cluster.ts); skipped, with the reason,
 // when the run has none (no Go, the build failed, EGRESSCTL_TEST_SERVER=serve). Run `npm run
 // build` first (the CLI runs from dist/). The end-to-end suites run on this server too; these are
@@ -186,4 +186,4 @@ onKubeApiserver('egressctl and kubectl against the real kube-apiserver', (server
       assert.equal(k.stderr, 'No resources found in default namespace.\n');
     }
   });
-});
+}, { process: true });
