@@ -5,7 +5,7 @@ import { processIO, type IO } from './io/streams.ts';
 import { AlreadyReported, CommandError, InputError, UsageError } from './core/errors.ts';
 import { formatError } from './print/errors.ts';
 import { isClusterError, KubeconfigError } from './cluster/errors.ts';
-import { colorEnabled, makeColors } from './print/color.ts';
+import { colorEnabled, makeColors, prepareColors } from './print/color.ts';
 import { prepareCommands, registerCommands } from './commands/index.ts';
 import { normalizeArgv, verbOf } from './cli-args.ts';
 import { escapeControl } from './print/escape.ts';
@@ -65,7 +65,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
   // Only the command that runs is built in full (completion describes them all).
   const verb = verbOf(argv);
   const only = verb === 'completion' ? undefined : (verb ?? '');
-  await prepareCommands(only);
+  await Promise.all([prepareCommands(only), prepareColors(io.stderr)]);
   const program = buildProgram(io, only);
   if (argv.length === 0) {
     program.outputHelp({ error: true });

@@ -25,15 +25,18 @@ test('each catalog entry says what its full registration says', () => {
   }
 });
 
-test('the top-level help is the same whichever command is built in full', () => {
+test('the top-level help is the same with every command built and with none; a command that runs is built alone, in full', () => {
   const help = buildProgram(io()).helpInformation();
   assert.equal(buildProgram(io(), '').helpInformation(), help);
+  // An unknown command (the listing and its suggestions show): every command listed.
+  assert.equal(buildProgram(io(), 'kube-injetc').helpInformation(), help);
+  assert.deepEqual(buildProgram(io(), 'kube-injetc').commands.map(shape), buildProgram(io()).commands.map(shape));
   for (const info of CATALOG) {
     const p = buildProgram(io(), info.name);
-    assert.equal(p.helpInformation(), help, info.name);
-    assert.deepEqual(p.commands.map(shape), buildProgram(io()).commands.map(shape), info.name);
-    // The one asked for has all its flags (more than the listing's one hidden placeholder).
-    const built = p.commands.find((c) => c.name() === info.name)!;
+    assert.deepEqual(p.commands.map((c) => c.name()), [info.name]);
+    // All its flags (more than the listing's one hidden placeholder), as with every command built.
+    const built = p.commands[0]!;
     assert.ok(!info.flags || built.options.some((o) => !o.hidden), info.name);
+    assert.deepEqual(shape(built), shape(buildProgram(io()).commands.find((c) => c.name() === info.name)!), info.name);
   }
 });

@@ -5,9 +5,12 @@ import type { IO } from '../io/streams.ts';
 import { CATALOG, type CommandInfo } from './catalog.ts';
 
 export function registerListed(program: Command, io: IO, only: string | undefined, registration: (name: string) => (program: Command, io: IO) => void): void {
+  // A command that runs needs none of the others: they are listed only where the listing can show
+  // (top-level help, an unknown command and its suggestions), which is when `only` names none.
+  const runs = only !== undefined && CATALOG.some((c) => c.name === only);
   for (const c of CATALOG) {
     if (only === undefined || c.name === only) registration(c.name)(program, io);
-    else listCommand(program, c);
+    else if (!runs) listCommand(program, c);
   }
 }
 

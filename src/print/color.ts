@@ -3,9 +3,17 @@
 //
 // The styles are chalk's (a dependency chosen with the user), always given its level here: the CLI
 // bundle replaces chalk's terminal probe (supports-color) with "no colour" (scripts/build.mjs), so
-// that loading chalk does not load tty and os. chalk costs ~0.7 ms of start-up; kept, since
-// start-up is within its target with it (README, Benchmarks).
-import { Chalk } from 'chalk';
+// that loading chalk does not load tty and os. Loading chalk sets up all its styles (~1 ms), so it
+// is loaded only when standard error is a terminal, the only place colour can be on: main() calls
+// prepareColors() before a command runs.
+import type { ChalkInstance } from 'chalk';
+
+let Chalk: (new (options: { level: 1 }) => ChalkInstance) | undefined;
+
+/** Loads chalk when standard error is a terminal; makeColors(true) needs it. */
+export async function prepareColors(stderr: { isTTY?: boolean }): Promise<void> {
+  if (Chalk === undefined && stderr.isTTY) Chalk = (await import('chalk')).Chalk;
+}
 
 export interface Colors {
   error(s: string): string;
@@ -23,6 +31,7 @@ const plain = (s: string) => String(s);
 
 export function makeColors(enabled: boolean): Colors {
   if (!enabled) return { error: plain, warn: plain, ok: plain, dim: plain, bold: plain };
+  if (!Chalk) throw new Error('internal error: colour before prepareColors()');
   const c = new Chalk({ level: 1 });
   return { error: c.red, warn: c.yellow, ok: c.green, dim: c.dim, bold: c.bold };
 }
