@@ -21,10 +21,11 @@ const command = (argv.find((a) => /^[a-z][-a-z]*$/.test(a)) ?? 'none').slice(0, 
 // Its own bundle when it has one (scripts/build.mjs), else the whole CLI.
 const own = path.join(__dirname, '..', 'dist', `cli-${command}.cjs`);
 const whole = path.join(__dirname, '..', 'dist', 'cli.cjs');
-const first = fs.existsSync(own) ? own : whole;
+const ownStat = fs.statSync(own, { throwIfNoEntry: false });
+const first = ownStat ? own : whole;
 /** The exports of the bundle that ran (its flushStandardStreams). */
 let exports_;
-run(first).then(
+run(first, { stat: ownStat }).then(
   (code) => done(code),
   (e) => {
     // The command that runs is another (a flag's value looked like a command): nothing was
@@ -34,10 +35,10 @@ run(first).then(
   },
 );
 
-/** Loads a bundle through its code cache and runs its main(); resolves to the exit code. */
+/** Loads a bundle through its code cache (unless noCache) and runs its main(); resolves to the exit code. */
 function run(file, opts = {}) {
   const source = fs.readFileSync(file, 'utf8');
-  const cacheFile = opts.noCache ? undefined : codeCachePath(file);
+  const cacheFile = opts.noCache ? undefined : codeCachePath(file, opts.stat);
   let cachedData;
   if (cacheFile) {
     try {
@@ -61,14 +62,14 @@ function done(code) {
   exports_.flushStandardStreams().then(() => process.exit(code));
 }
 
-function codeCachePath(file) {
+function codeCachePath(file, stat) {
   const env = process.env;
   if (env.EGRESSCTL_NO_CODE_CACHE === '1') return undefined;
   // Only below a directory that exists: a missing HOME is never created.
   const base = env.EGRESSCTL_CACHE_DIR ? path.dirname(path.resolve(env.EGRESSCTL_CACHE_DIR)) : env.XDG_CACHE_HOME || env.HOME;
   if (!base || !isDirectory(base)) return undefined;
   const dir = env.EGRESSCTL_CACHE_DIR || (env.XDG_CACHE_HOME ? path.join(env.XDG_CACHE_HOME, 'egressctl') : path.join(env.HOME, '.cache', 'egressctl'));
-  const st = fs.statSync(file);
+  const st = stat ?? fs.statSync(file);
   // The compiled code differs with what ran: one cache per command (validate, kube-inject, ...).
   return path.join(dir, `cli-${process.version}-${st.size}-${Math.trunc(st.mtimeMs)}-${command}.v8cache`);
 }

@@ -77,7 +77,7 @@ function chooseServers() {
 const BUILD_ROOT = join(ROOT, '.cache', 'test-build');
 /**
  * The test files that take longest (measured 2026-12-03 on both servers, wall seconds under the
- * run's load: conformance 63, server/kubectl 29, demo 21, seed 13, bad-input-cluster 12, cli-args
+ * run's load, from the test processes' CPU profiles (EGRESSCTL_TEST_NODE_FLAGS): conformance 63, server/kubectl 29, demo 21, seed 13, bad-input-cluster 12, cli-args
  * 12, kinds 11, errors 11, protocols 11; the unit groups 21 and 11 go first anyway); the others
  * take under 9 s each and follow in path order.
  */

@@ -10,12 +10,11 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { ROOT, type RunResult } from '../helpers/server.ts';
+import { CLI, ROOT, type RunResult } from '../helpers/server.ts';
 import { forEachServer, type Cluster } from '../helpers/cluster.ts';
 
 const SEED = readFileSync(join(ROOT, 'fixtures/seed/wikipedia-rules.yaml'), 'utf8');
 const NAMES = [1, 2, 3, 4, 5].map((i) => `wikipedia-range${i}`);
-const CLI = join(ROOT, 'bin', 'egressctl.js');
 
 /** Runs a shell script as the seed types it, with `egressctl` on PATH-like alias. */
 function sh(script: string, env: Record<string, string>): Promise<RunResult> {

@@ -25,8 +25,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { STORED_KINDS } from '../../src/core/kinds/registry.ts';
-import { egressctl as runEgressctl, type EgressctlOptions, kubectl as kubectlOnServe, request as rawRequest, startServer, type RawResponse, type RunResult, type StartOptions, type TestServer } from './server.ts';
-import { BASELINE_RESOURCES, baselineOf, kindCrd, kubeApiserverSkipReason, restoreCrds, kubectl as kubectlOnKubeApiserver, readAuditLog, startKubeApiserver, type KubeApiserver, type LoggedRequest } from './kube-apiserver.ts';
+import { egressctl as runEgressctl, type EgressctlOptions, kubectl as runKubectl, request as rawRequest, startServer, type RawResponse, type RunResult, type StartOptions, type TestServer } from './server.ts';
+import { BASELINE_RESOURCES, baselineOf, kindCrd, kubeApiserverSkipReason, restoreCrds, readAuditLog, startKubeApiserver, type KubeApiserver, type LoggedRequest } from './kube-apiserver.ts';
 
 export type ServerKind = 'serve' | 'kube-apiserver';
 
@@ -134,7 +134,7 @@ export class Cluster {
 
   /** The real kubectl against the server (its kubeconfig, a discovery cache and HOME of the server's). */
   kubectl(args: string[], input?: string): Promise<RunResult> {
-    return this.#serve ? kubectlOnServe(this.#serve, args, input) : kubectlOnKubeApiserver(this.#real!, args, input);
+    return runKubectl(this.#serve ?? this.#real!, args, input);
   }
 
   /** One request with the server's token (unless `token: null`) and CA; resolves with any status. */

@@ -12,7 +12,7 @@ import yaml from 'js-yaml';
 import { ensureBuilt, kindCrd, registerCrds as registerCrdsWith, type BuildResult } from '../../scripts/kube-apiserver.mjs';
 
 export { kindCrd };
-import { KUBECTL_ENV, ROOT, request, type RunResult } from './server.ts';
+import { ROOT, request, type RunResult } from './server.ts';
 import { STORED_KINDS } from '../../src/core/kinds/registry.ts';
 
 export interface KubeApiserver {
@@ -263,25 +263,3 @@ export function registerCrds(server: KubeApiserver, crds: object[], timeoutMs = 
   return registerCrdsWith((method, path, body) => request(server, method, path, body === undefined ? {} : { body }), crds, timeoutMs);
 }
 
-/** The real kubectl against the server, with a cache directory and HOME of its own (discovery caches would leak between servers). */
-export function kubectl(server: Pick<KubeApiserver, 'kubeconfig' | 'dir'>, args: string[], input?: string): Promise<RunResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('kubectl', ['--kubeconfig', server.kubeconfig, '--cache-dir', join(server.dir, 'kubectl-cache'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...KUBECTL_ENV, HOME: server.dir },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ code: code ?? (signal ? 128 : 1), stdout, stderr: signal === 'SIGKILL' ? `${stderr}\n(killed after 60 s)` : stderr });
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(input ?? '');
-  });
-}

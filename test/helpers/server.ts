@@ -225,11 +225,8 @@ export function kubectlSkipReason(): string | false {
   return reason;
 }
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { RunResult } from './run.ts';
+import type { RunResult } from './run.ts';
 
 /**
  * What every spawned CLI gets, so that tests write nothing outside the tree and their temporary
@@ -267,8 +264,11 @@ const RUN_TIMEOUT_MS = 60_000;
  */
 export const KUBECTL_ENV: Record<string, string> = { GOGC: 'off', GOMEMLIMIT: '1GiB' };
 
-/** kubectl with the server's kubeconfig and a cache directory of its own (discovery caches would leak between servers). */
-export function kubectl(server: TestServer, args: string[], input?: string): Promise<RunResult> {
+/**
+ * kubectl with the server's kubeconfig, and a cache directory and HOME of the server's (discovery
+ * caches would leak between servers); for serve and the real kube-apiserver alike.
+ */
+export function kubectl(server: Pick<TestServer, 'kubeconfig' | 'dir'>, args: string[], input?: string): Promise<RunResult> {
   return run('kubectl', ['--kubeconfig', server.kubeconfig, '--cache-dir', join(server.dir, 'kubectl-cache'), ...args], { input, env: { ...KUBECTL_ENV, HOME: server.dir } });
 }
 

@@ -10,9 +10,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import yaml from 'js-yaml';
-import { ROOT, egressctl } from '../helpers/server.ts';
+import { CLI, ROOT, egressctl } from '../helpers/server.ts';
 
-const CLI = join(ROOT, 'bin', 'egressctl.js');
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 // Only a guard against a server that never exits (the defect): no assertion depends on time.
 const HANG_GUARD = { timeout: 120_000 };
