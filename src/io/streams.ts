@@ -51,6 +51,8 @@ class StdWriter extends EventEmitter {
       this.real = this.fd === 1 ? process.stdout : process.stderr;
       made.add(this.real);
       this.real.on('error', (e) => this.emit('error', e));
+      // A writer waiting for 'drain' (write() below, output-file's copy) waits on this object.
+      this.real.on('drain', () => this.emit('drain'));
     }
     return this.real;
   }
