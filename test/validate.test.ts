@@ -154,3 +154,57 @@ test('validate across kinds: the egress task\'s RouteRule warns until an EgressR
   assert.equal(both.stderr, '');
   assert.equal(both.stdout, '2 objects checked: 0 errors, 0 warnings\n');
 });
+
+test('field names that Object.prototype has (toString, constructor, valueOf, hasOwnProperty) are unknown fields, in every kind', async () => {
+  const stdin = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: a
+  toString: x
+spec:
+  hosts: [a.example.com]
+  toString: 5
+  constructor: 1
+  ports:
+  - number: 443
+    name: https
+    protocol: TLS
+    valueOf: 1
+  resolution: DNS
+---
+kind: EgressRule
+metadata:
+  name: b
+  hasOwnProperty: 1
+spec:
+  valueOf: 2
+  destination:
+    service: a.example.com
+  ports:
+  - port: 443
+    protocol: tcp
+---
+apiVersion: config.istio.io/v1alpha2
+kind: RouteRule
+metadata:
+  name: c
+spec:
+  destination:
+    name: reviews
+  route:
+  - labels:
+      version: v1
+    toString: 1
+`;
+  const r = await runCli(['validate', '-f', '-'], { stdin });
+  assert.equal(r.code, 1);
+  assert.deepEqual(r.stderr.split('\n').filter(Boolean).map((l) => l.replace(/^error: <stdin>: document (\d) \(line \d+\): /, '$1 ')), [
+    '1 unknown field "metadata.toString"',
+    '1 unknown field "spec.toString"',
+    '1 unknown field "spec.constructor"',
+    '1 unknown field "spec.ports[0].valueOf"',
+    '2 unknown field "metadata.hasOwnProperty"',
+    '2 unknown field "spec.valueOf"',
+    '3 unknown field "spec.route[0].toString"',
+  ]);
+});

@@ -37,29 +37,50 @@ export function fieldTable(...protoNames: string[]): Record<string, string> {
   return out;
 }
 
+/** The fields read from one message, by lowerCamel name. */
+export interface FieldValues {
+  get(name: string): unknown;
+  has(name: string): boolean;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** The values in a plain object, not two Maps per message (validation reads a dozen messages per object). */
+class Values implements FieldValues {
+  constructor(private readonly values: Record<string, unknown>) {}
+
+  get(name: string): unknown {
+    return hasOwn.call(this.values, name) ? this.values[name] : undefined;
+  }
+
+  has(name: string): boolean {
+    return hasOwn.call(this.values, name);
+  }
+}
+
 /**
  * Reads the fields of a message given in proto or lowerCamel names. `fields` maps each accepted
- * input name to its lowerCamel name. Unknown names and a field given twice are problems, named by
- * path (`path` ends with `.` or is empty).
+ * input name to its lowerCamel name (its own keys only: `toString` is an unknown field). Unknown
+ * names and a field given twice are problems, named by path (`path` ends with `.` or is empty).
  */
-export function readFields(obj: Record<string, unknown>, fields: Record<string, string>, path: string, problems: string[]): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  const seen = new Map<string, string>();
-  for (const key of Object.keys(obj)) {
-    const name = fields[key];
+export function readFields(obj: Record<string, unknown>, fields: Record<string, string>, path: string, problems: string[]): FieldValues {
+  const values: Record<string, unknown> = {};
+  const keys = Object.keys(obj);
+  for (const key of keys) {
+    const name = hasOwn.call(fields, key) ? fields[key] : undefined;
     if (name === undefined) {
       problems.push(`unknown field "${path}${key}"`);
       continue;
     }
-    const other = seen.get(name);
-    if (other !== undefined) {
+    if (hasOwn.call(values, name)) {
+      // The first key that gave this name.
+      const other = keys.find((k) => hasOwn.call(fields, k) && fields[k] === name)!;
       problems.push(`field "${path}${key}" given twice (also as "${path}${other}")`);
       continue;
     }
-    seen.set(name, key);
-    out.set(name, obj[key]);
+    values[name] = obj[key];
   }
-  return out;
+  return new Values(values);
 }
 
 /** A map of strings (labels, annotations); undefined when absent or empty. */

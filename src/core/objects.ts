@@ -3,8 +3,7 @@
 // that contradicts -n). What is kind-specific comes from the kind's descriptor. Pure.
 
 import type { Problem } from './errors.ts';
-import { isObject, readStringMap, show } from './fields.ts';
-import { readFieldValues as readFields } from './kinds/field-values.ts';
+import { isObject, readFields, readStringMap, show } from './fields.ts';
 import { apiVersionOf, type KindDescriptor } from './kinds/descriptor.ts';
 import { KINDS, kindByName } from './kinds/registry.ts';
 import { checkAnnotations, checkLabels, checkName, checkNamespace } from './names.ts';

@@ -5,10 +5,9 @@
 // Rules: istio/istio@0.4.0 pilot/model/validation.go. How values are read, the order of the
 // problems and the context added to Istio's messages are described in istio-service.ts.
 
-import { fieldTable, isObject, show } from '../fields.ts';
+import { fieldTable, isObject, show, type FieldValues } from '../fields.ts';
 import { checkDuration, checkIstioService, checkPercent, readIstioService, SpecReader, type AnyValue, type Broken, type IstioService } from './istio-service.ts';
 import { dig, istioServiceCell, labelsCell, stringCell, type KindDescriptor } from './descriptor.ts';
-import type { FieldValues } from './field-values.ts';
 
 export const LB_POLICIES = ['ROUND_ROBIN', 'LEAST_CONN', 'RANDOM'] as const;
 export type LBPolicy = (typeof LB_POLICIES)[number];

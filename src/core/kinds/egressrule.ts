@@ -6,8 +6,7 @@
 
 import { parseIPv4 } from '../cidr.ts';
 import { checkServiceName04, isCidrService } from './istio-service.ts';
-import { isObject, readStringMap, show } from '../fields.ts';
-import { readFieldValues as readFields } from './field-values.ts';
+import { isObject, readFields, readStringMap, show } from '../fields.ts';
 import type { ConfigObject } from '../objects.ts';
 import { dig, objectFieldCell, type KindDescriptor } from './descriptor.ts';
 

@@ -50,8 +50,7 @@
 
 import ipaddr from 'ipaddr.js';
 import { parseCidr, parseIPv4 } from '../cidr.ts';
-import { absent, fieldTable, isObject, show } from '../fields.ts';
-import { readFieldValues, type FieldValues } from './field-values.ts';
+import { absent, fieldTable, isObject, readFields, show, type FieldValues } from '../fields.ts';
 import { isDNS1123Label } from '../names.ts';
 
 /** An IstioService reference as sent: lowerCamel names, empty values left out. */
@@ -141,7 +140,7 @@ export class SpecReader implements Broken {
   message(v: unknown, fields: Record<string, string>, path: string): FieldValues | undefined {
     if (absent(v)) return undefined;
     if (!isObject(v)) return this.expected(path, 'an object', v);
-    return readFieldValues(v, fields, `${path}.`, this.problems);
+    return readFields(v, fields, `${path}.`, this.problems);
   }
 
   /** A string; '' reads as absent unless `keep` (a oneof member, where presence counts). */

@@ -196,9 +196,7 @@ function withRules(s: Schema, d: Decoder): Decoder {
 }
 
 function compile(s: Schema): Decoder {
-  // A field table lookup can find what is not a schema (`toString` from Object.prototype):
-  // such a field decodes to nothing, without a problem.
-  switch ((s as Partial<Schema>).kind) {
+  switch (s.kind) {
     case 'string':
       return compileString(s as StringSchema);
     case 'duration':
@@ -215,8 +213,6 @@ function compile(s: Schema): Decoder {
       return compileMap(s as MapSchema);
     case 'object':
       return compileObject(s as ObjectSchema);
-    default:
-      return () => undefined;
   }
 }
 
@@ -337,6 +333,8 @@ function compileMap(s: MapSchema): Decoder {
   };
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 function compileObject(s: ObjectSchema): Decoder {
   // The decoder of each field, by name, made when the field is first seen.
   const decoders: Record<string, Decoder> = Object.create(null);
@@ -345,7 +343,8 @@ function compileObject(s: ObjectSchema): Decoder {
     const path = pathOf(base, step, key);
     const result: Record<string, unknown> = {};
     for (const k of Object.keys(v)) {
-      const fs = s.fields[k];
+      // Own fields only: `toString` is an unknown field, not Object.prototype's.
+      const fs = hasOwn.call(s.fields, k) ? s.fields[k] : undefined;
       if (fs === undefined) {
         out.problems.push(`unknown field "${path}.${k}"`);
         continue;
