@@ -65,7 +65,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
   // Only the command that runs is built in full (completion describes them all).
   const verb = verbOf(argv);
   const only = verb === 'completion' ? undefined : (verb ?? '');
-  await Promise.all([prepareCommands(only), prepareColors(io.stderr)]);
+  await Promise.all([prepareCommands(only), prepareColors(colorEnabled(io.stderr, io.env, !argv.includes('--no-color')))]);
   const program = buildProgram(io, only);
   if (argv.length === 0) {
     program.outputHelp({ error: true });

@@ -18,7 +18,7 @@ test('NO_COLOR turns colour off only with a non-empty value; a pipe, TERM=dumb a
 test('colours are chalk 5 styles at level 1 when on, and the text unchanged when off', async () => {
   const { makeColors, prepareColors } = await import('../src/print/color.ts');
   // main() does this first when standard error is a terminal (chalk is loaded only then).
-  await prepareColors({ isTTY: true });
+  await prepareColors(true);
   const on = makeColors(true);
   assert.equal(on.error('error:'), '\u001B[31merror:\u001B[39m');
   assert.equal(on.warn('warning:'), '\u001B[33mwarning:\u001B[39m');

@@ -103,9 +103,9 @@ export interface ClusterClient {
   request(method: string, path: string, opts?: { query?: Record<string, string>; body?: unknown; contentType?: string }): Promise<{ status: number; body: any }>;
   /** Requests sent so far (attempts included). */
   readonly requestCount: number;
-  /** Closes the kept-alive connections. */
   /** Opens the first connection ahead of the first request (Dispatcher.warm). */
   warm(): void;
+  /** Closes the kept-alive connections. */
   close(): void;
 }
 

@@ -93,6 +93,7 @@ export class Connector {
   readonly port: number;
   private readonly checkedName: string;
   private readonly anchors: ParsedCertificate[] | undefined;
+  private readonly verify: boolean;
   private fastContext: tls.SecureContext | undefined;
   /** Set once a chain went to OpenSSL: later connections go there directly. */
   private ordinary = false;
@@ -102,15 +103,14 @@ export class Connector {
     this.host = o.server.hostname.replace(/^\[(.*)\]$/, '$1');
     this.port = Number(o.server.port || 443);
     this.checkedName = o.tls.servername ?? this.host;
-    const verify = o.tls.rejectUnauthorized !== false;
-    this.anchors = verify && o.tls.ca ? (o.tls.anchors ?? parseAnchors(o.tls.ca)) : undefined;
+    this.verify = o.tls.rejectUnauthorized !== false;
+    this.anchors = this.verify && o.tls.ca ? (o.tls.anchors ?? parseAnchors(o.tls.ca)) : undefined;
     if (this.anchors?.length === 0) this.ordinary = true;
   }
 
   /** A connected, verified socket; nothing has been written on it. */
   connect(): Promise<tls.TLSSocket> {
-    const verify = this.o.tls.rejectUnauthorized !== false;
-    if (!verify) return this.open(this.emptyStore(), false);
+    if (!this.verify) return this.open(this.emptyStore(), false);
     if (!this.o.tls.ca || this.ordinary) return this.open(undefined, true);
     return this.open(this.emptyStore(), false).then((socket) => {
       const why = this.problem(socket);
@@ -260,8 +260,8 @@ export class ServerDispatcher implements Dispatcher {
   async exchange(method: string, target: string, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, timeoutError: () => Error): Promise<Exchange> {
     const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : 0;
     if (this.protocol === undefined) await this.withDeadline(this.learnProtocol(), deadline, timeoutError);
+    if (this.protocol === 'h2') return this.h2Exchange(method, target, headers, payload, deadline, timeoutError);
     const left = deadline ? Math.max(1, deadline - Date.now()) : 0;
-    if (this.protocol === 'h2') return this.h2Exchange(method, target, headers, payload, left, deadline, timeoutError);
     const where: http.RequestOptions = { host: this.connector.host, port: this.connector.port, path: target };
     return h1Exchange(nodeHttps().request, where, true, this.agent!, method, headers, payload, left, timeoutError, false);
   }
@@ -360,12 +360,9 @@ export class ServerDispatcher implements Dispatcher {
     return this.sessionPending;
   }
 
-  private async acquire(): Promise<void> {
-    if (this.active < this.o.concurrency) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((r) => this.waiting.push(r));
+  /** A stream slot when all are taken (h2Exchange takes a free one itself): waits for release(). */
+  private acquire(): Promise<void> {
+    return new Promise<void>((r) => this.waiting.push(r));
   }
 
   private release(): void {
@@ -374,7 +371,7 @@ export class ServerDispatcher implements Dispatcher {
     else this.active--;
   }
 
-  private async h2Exchange(method: string, target: string, headers: Record<string, string>, payload: Buffer | undefined, timeoutMs: number, deadline: number, timeoutError: () => Error): Promise<Exchange> {
+  private async h2Exchange(method: string, target: string, headers: Record<string, string>, payload: Buffer | undefined, deadline: number, timeoutError: () => Error): Promise<Exchange> {
     // The common case, a free stream on an open session, without waiting (or timers) at all.
     if (this.active < this.o.concurrency) this.active++;
     else {

@@ -137,11 +137,6 @@ export class Transport {
     this.baseHeaders = { Accept: 'application/json, */*', 'User-Agent': 'egressctl', ...opts.headers };
   }
 
-  /** The protocol the server was reached with, once it was: `h2` or `http/1.1`. */
-  get protocol(): string | undefined {
-    return this.dispatcher.protocol;
-  }
-
   url(path: string, query?: Record<string, string | undefined>): URL {
     return new URL(this.server.origin + this.target(path, query));
   }

@@ -4,15 +4,15 @@
 // The styles are chalk's (a dependency chosen with the user), always given its level here: the CLI
 // bundle replaces chalk's terminal probe (supports-color) with "no colour" (scripts/build.mjs), so
 // that loading chalk does not load tty and os. Loading chalk sets up all its styles (~1 ms), so it
-// is loaded only when standard error is a terminal, the only place colour can be on: main() calls
-// prepareColors() before a command runs.
+// is loaded only when colour is on (standard error a terminal, no NO_COLOR, no --no-color): main()
+// calls prepareColors() before a command runs.
 import type { ChalkInstance } from 'chalk';
 
 let Chalk: (new (options: { level: 1 }) => ChalkInstance) | undefined;
 
-/** Loads chalk when standard error is a terminal; makeColors(true) needs it. */
-export async function prepareColors(stderr: { isTTY?: boolean }): Promise<void> {
-  if (Chalk === undefined && stderr.isTTY) Chalk = (await import('chalk')).Chalk;
+/** Loads chalk when colour is on (colorEnabled for standard error); makeColors(true) needs it. */
+export async function prepareColors(enabled: boolean): Promise<void> {
+  if (Chalk === undefined && enabled) Chalk = (await import('chalk')).Chalk;
 }
 
 export interface Colors {

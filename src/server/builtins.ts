@@ -83,7 +83,7 @@ export function crdObject(t: ResourceType, ts: string): Obj {
 /** Fills a store with what a fresh cluster has; the built-in read-only objects are regenerated at every start. */
 export function seed(store: Store, net: ClusterNetwork, withCrds: boolean): void {
   for (const ns of INITIAL_NAMESPACES) {
-    if (!store.get(NAMESPACES_KEY, '', ns)) {
+    if (!store.peek(NAMESPACES_KEY, '', ns)) {
       const o = namespaceObject(ns);
       o.metadata.uid = randomUUID();
       o.metadata.creationTimestamp = now();
@@ -91,7 +91,7 @@ export function seed(store: Store, net: ClusterNetwork, withCrds: boolean): void
     }
     ensureDefaultServiceAccount(store, ns);
   }
-  if (!store.get(SERVICES_KEY, 'default', 'kubernetes')) {
+  if (!store.peek(SERVICES_KEY, 'default', 'kubernetes')) {
     const ip = formatIPv4(net.serviceCidr.base + 1);
     store.put(SERVICES_KEY, {
       apiVersion: 'v1', kind: 'Service',

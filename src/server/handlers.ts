@@ -15,7 +15,7 @@ import { applyMerge, jsonPatch, mergePatch } from './patch.ts';
 import { parseFieldSelector, parseLabelSelector, type Matcher } from './selectors.ts';
 import { TABLE_CONTENT_TYPE, formatLabels, formatSelector, toTable, wantsTable } from './table.ts';
 import { NAMESPACES_KEY, UNDELETABLE, type ClusterNetwork } from './builtins.ts';
-import type { Obj, Store, Watcher } from './store.ts';
+import { clone, type Obj, type Store, type Watcher } from './store.ts';
 import { canonicalEqual } from '../core/compare.ts';
 
 export interface ApiRequest {
@@ -194,7 +194,7 @@ export class ResourceApi {
     if (!Number.isInteger(replicas) || replicas < 0) {
       throw errors.invalid('Scale', 'autoscaling', name, [{ field: 'spec.replicas', reason: 'FieldValueInvalid', message: `Invalid value: ${replicas}: must be greater than or equal to 0` }]);
     }
-    const updated = structuredClone(old);
+    const updated = clone(old);
     updated.spec = { ...updated.spec, replicas };
     const r = this.update(t, ns, name, updated, old, [], dryRun, false);
     return json(200, scaleOf(r.body as Obj));
@@ -424,14 +424,14 @@ export class ResourceApi {
         if (obj.metadata.name !== name) throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
         return this.createDecoded(t, ns, obj, warnings, dryRun);
       }
-      const merged = applyMerge(structuredClone(present(t, old)), obj) as Obj;
+      const merged = applyMerge(clone(present(t, old)), obj) as Obj;
       if (obj.metadata.resourceVersion === undefined) merged.metadata.resourceVersion = old.metadata.resourceVersion;
       return this.update(t, ns, name, merged, old, warnings, dryRun, false);
     }
     if (!old) throw errors.notFound(t.plural, t.group, name);
     const patchBody = parseJson(req.body, t.kind);
     // A copy: merge patches share untouched parts with their input, and `old` must stay as stored.
-    const current = structuredClone(present(t, old));
+    const current = clone(present(t, old));
     let patched: Obj;
     if (ct === 'application/json-patch+json') patched = jsonPatch(current, patchBody) as Obj;
     else {

@@ -31,7 +31,7 @@ export function prepareObject(ctx: PrepareContext, t: ResourceType, obj: Obj, ol
   } else if (WORKLOAD_KINDS.has(t.kind)) {
     prepareWorkload(t, obj, old, {
       v1beta1: t.group === 'extensions',
-      serviceAccountExists: (ns, name) => !!ctx.store.get(SERVICE_ACCOUNTS_KEY, ns, name),
+      serviceAccountExists: (ns, name) => !!ctx.store.peek(SERVICE_ACCOUNTS_KEY, ns, name),
     });
   }
 }
@@ -68,7 +68,7 @@ export function afterCreate(ctx: PrepareContext, t: ResourceType, obj: Obj): voi
 }
 
 export function ensureDefaultServiceAccount(store: Store, ns: string): void {
-  if (store.get(SERVICE_ACCOUNTS_KEY, ns, 'default')) return;
+  if (store.peek(SERVICE_ACCOUNTS_KEY, ns, 'default')) return;
   store.put(SERVICE_ACCOUNTS_KEY, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns, uid: randomUUID(), creationTimestamp: now() } });
 }
 

@@ -215,9 +215,8 @@ export class Store {
     if (this.persistence && !this.ephemeral.has(typeKey)) this.persistence.append({ rv, op: 'del', type: typeKey, ns, name });
     m.delete(`${ns}/${name}`);
     this.sorted.delete(typeKey);
-    const last = clone(old);
-    last.metadata.resourceVersion = String(rv);
-    deepFreeze(last);
+    // The stored object is frozen: a new top and metadata, the rest shared.
+    const last = deepFreeze({ ...old, metadata: { ...old.metadata, resourceVersion: String(rv) } });
     this.emit({ type: 'DELETED', typeKey, object: last, rv });
     return last;
   }

@@ -166,6 +166,7 @@ describe('the API server\'s certificate', { skip: !hasOpenssl && 'openssl is not
     });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.received, /^GET \/apis\//);
+    assert.doesNotMatch(r.stderr, quick);
   });
 
   test('insecure-skip-tls-verify: any certificate, as kubectl', async () => {

@@ -21,11 +21,8 @@ export const EXCLUDE_ANNOTATION = 'traffic.sidecar.istio.io/excludeOutboundIPRan
 const INJECTED_0X = /^injected-version-/;
 const VOLUMES = ['istio-envoy', 'istio-certs'];
 
-/** Where each kind kube-inject rewrites keeps its pod template: kube-inject's own table. */
-export const POD_TEMPLATE_PATH = TEMPLATE_PATH;
-
 export function isWorkload(value: unknown): value is Obj {
-  return isObject(value) && typeof value.kind === 'string' && POD_TEMPLATE_PATH[value.kind] !== undefined;
+  return isObject(value) && typeof value.kind === 'string' && TEMPLATE_PATH[value.kind] !== undefined;
 }
 
 export interface Ranges {
@@ -125,12 +122,12 @@ function copyPath(root: Obj, path: readonly string[]): Obj {
 
 export type UninjectResult =
   | { kind: 'not-injected'; note?: string }
-  | { kind: 'uninjected'; value: Obj; status: string; ranges: Ranges }
+  | { kind: 'uninjected'; value: Obj; status: string; ranges: Readonly<Ranges> }
   | { kind: 'error'; message: string };
 
 /** Takes the 0.x sidecar out of one workload (the value is not changed; a rewritten copy is returned). */
 export function uninject(value: Obj): UninjectResult {
-  const path = POD_TEMPLATE_PATH[value.kind as string]!;
+  const path = TEMPLATE_PATH[value.kind as string]!;
   const metas = [value.metadata, path.length ? at(value, [...path, 'metadata']) : undefined, value.kind === 'CronJob' ? at(value, ['spec', 'jobTemplate', 'metadata']) : undefined];
   const status = metas.map((m) => annotationsOf(m)?.[STATUS_ANNOTATION]).find((s) => typeof s === 'string' && INJECTED_0X.test(s)) as string | undefined;
   const podSpec = at(value, [...path, 'spec']);
@@ -170,5 +167,5 @@ export function uninject(value: Obj): UninjectResult {
   const annotations = podMeta.annotations as Obj;
   annotations[INCLUDE_ANNOTATION] = ranges.include;
   if (ranges.exclude) annotations[EXCLUDE_ANNOTATION] = ranges.exclude;
-  return { kind: 'uninjected', value: copy, status, ranges: ranges as Ranges };
+  return { kind: 'uninjected', value: copy, status, ranges };
 }
