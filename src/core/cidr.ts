@@ -1,8 +1,8 @@
 // IPv4 addresses and CIDR blocks: strict parsing and set arithmetic. Pure.
 //
-// ipaddr.js does the parsing, but only after a check for four dotted decimal parts: on its own it
-// accepts `10.15.0/16` and `0x0a.0.0.1`, which Kubernetes and Istio reject. IPv6 is recognised
-// only to say that it is not supported. Blocks are handled as inclusive ranges of 32-bit numbers.
+// IPv4 is parsed here, strictly: four dotted decimal parts (ipaddr.js on its own accepts
+// `10.15.0/16` and `0x0a.0.0.1`, which Kubernetes and Istio reject). ipaddr.js only recognises
+// IPv6, to say that it is not supported. Blocks are handled as inclusive ranges of 32-bit numbers.
 
 import ipaddr from 'ipaddr.js';
 
